@@ -1,0 +1,54 @@
+// A load process: opens its share of subscriber sockets, checks every version each one
+// receives, and reports receipts to the coordinator. Several run side by side (one per
+// core) so the client side is not the bottleneck; started by scenarios/load-run.ts.
+import { sleep } from '../clock.js';
+import type { FinishCommand, LoaderCommand, LoaderReport, OpenCommand } from './ipc.js';
+import { openSubscriber, probeSession } from './subscriber.js';
+import { ReceiptLedger, type VersionTrack } from './version-track.js';
+
+const ledger = new ReceiptLedger();
+const tracks: VersionTrack[] = [];
+
+function report(message: LoaderReport): void {
+  process.send?.(message);
+}
+
+async function open(command: OpenCommand): Promise<void> {
+  const { endpoint, halls, concurrency } = command;
+  const authenticated = endpoint.kind === 'seats' && endpoint.cookie ? await probeSession(endpoint) : undefined;
+  let next = 0;
+  let opened = 0;
+  const failures: string[] = [];
+  const worker = async () => {
+    while (next < halls.length) {
+      const hall = halls[next++] ?? null;
+      try {
+        const track = await openSubscriber(endpoint, hall, ledger);
+        if (track) tracks.push(track);
+        opened++;
+      } catch (error) {
+        failures.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, halls.length) }, worker));
+  report({ msg: 'opened', opened, failed: failures.length, failures: [...new Set(failures)].slice(0, 5), authenticated });
+}
+
+/** Waits (bounded) until every subscriber has the final version of its hall, then reports. */
+async function finish(command: FinishCommand): Promise<void> {
+  const finals = new Map(command.finals);
+  const behind = () => tracks.filter((track) => track.version < (finals.get(track.hall) ?? 0)).length;
+  const deadline = Date.now() + command.timeoutMs;
+  while (behind() > 0 && Date.now() < deadline) await sleep(50);
+  report({ msg: 'result', ...ledger.counters, unserved: behind(), versions: ledger.all() });
+}
+
+process.on('message', (command: LoaderCommand) => {
+  const task = command.cmd === 'open' ? open(command) : finish(command);
+  task.catch((error: unknown) => {
+    console.error('loader failed:', error);
+    process.exit(1);
+  });
+});
+process.on('SIGTERM', () => process.exit(0));

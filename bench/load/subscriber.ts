@@ -1,0 +1,135 @@
+// One subscriber socket per target kind. Each resolves once it is served (snapshot
+// received, or open for an idle socket) and then feeds every push to its VersionTrack.
+// Receipt time is taken before parsing, so client-side JSON work is not counted as
+// server latency.
+import { io } from 'socket.io-client';
+import WebSocket from 'ws';
+import { wallMs } from '../clock.js';
+import type { Endpoint } from './ipc.js';
+import { updateRange, type ReceiptLedger, VersionTrack } from './version-track.js';
+
+const OPEN_TIMEOUT_MS = 30_000;
+
+interface Frame {
+  status?: string;
+  error?: string | null;
+  data?: { version: number; from_version?: number; status?: string; message?: string } | null;
+}
+
+/** Opens one socket; resolves with its track (null for an idle socket) once it is served. */
+export function openSubscriber(endpoint: Endpoint, hall: number | null, ledger: ReceiptLedger): Promise<VersionTrack | null> {
+  return endpoint.kind === 'socketio' ? openSocketIo(endpoint, hall, ledger) : openWs(endpoint, hall, ledger);
+}
+
+export function wsUrl(endpoint: Endpoint, path: string): string {
+  return endpoint.baseUrl.replace(/^http/, 'ws') + path;
+}
+
+function openWs(endpoint: Endpoint, hall: number | null, ledger: ReceiptLedger): Promise<VersionTrack | null> {
+  return new Promise((resolve, reject) => {
+    const path = endpoint.kind === 'raw' ? (hall === null ? '/' : `/?hall=${hall}`) : '/ws';
+    const socket = new WebSocket(wsUrl(endpoint, path), {
+      headers: endpoint.cookie ? { cookie: endpoint.cookie } : undefined,
+      perMessageDeflate: false,
+      handshakeTimeout: OPEN_TIMEOUT_MS,
+    });
+    const track = hall === null ? null : new VersionTrack(hall, ledger);
+    let served = false;
+    const fail = (reason: string) => {
+      if (served) return;
+      served = true;
+      socket.terminate();
+      reject(new Error(reason));
+    };
+    const timer = setTimeout(() => fail('not served in time'), OPEN_TIMEOUT_MS);
+    socket.on('error', (error) => fail(error.message));
+    socket.on('close', (code) => {
+      if (served) ledger.counters.closed++;
+      else fail(`closed ${code} before served`);
+    });
+    socket.on('open', () => {
+      if (track === null) {
+        served = true;
+        clearTimeout(timer);
+        resolve(track);
+      } else if (endpoint.kind === 'seats') {
+        socket.send(JSON.stringify({ type: 'hall.subscribe', data: { id: hall }, eid: `hall-${hall}` }));
+      }
+    });
+    socket.on('message', (raw) => {
+      const at = wallMs();
+      if (track === null) return;
+      const frame = JSON.parse(raw.toString()) as Frame;
+      if (frame.status === 'update' && frame.data) {
+        const [from, to] = updateRange(frame.data);
+        track.update(from, to, at);
+      } else if (frame.status === 'snapshot' && frame.data) {
+        track.snapshot(frame.data.version);
+        if (!served) {
+          served = true;
+          clearTimeout(timer);
+          resolve(track);
+        }
+      } else if (frame.status === 'error') {
+        fail(`${frame.error}: ${frame.data?.message ?? ''}`);
+      }
+    });
+  });
+}
+
+function openSocketIo(endpoint: Endpoint, hall: number | null, ledger: ReceiptLedger): Promise<VersionTrack | null> {
+  return new Promise((resolve, reject) => {
+    const socket = io(endpoint.baseUrl, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      timeout: OPEN_TIMEOUT_MS,
+      query: hall === null ? {} : { hall: String(hall) },
+    });
+    const track = hall === null ? null : new VersionTrack(hall, ledger);
+    let served = false;
+    const done = (error?: Error) => {
+      if (served) return;
+      served = true;
+      if (error) {
+        socket.close();
+        reject(error);
+      } else resolve(track);
+    };
+    socket.on('connect_error', (error) => done(error));
+    socket.on('disconnect', () => {
+      if (served) ledger.counters.closed++;
+    });
+    socket.on('connect', () => {
+      if (track === null) done();
+    });
+    socket.on('snapshot', (frame: Frame) => {
+      if (!track || !frame.data) return;
+      track.snapshot(frame.data.version);
+      done();
+    });
+    socket.on('update', (frame: Frame) => {
+      const at = wallMs();
+      if (!track || !frame.data) return;
+      const [from, to] = updateRange(frame.data);
+      track.update(from, to, at);
+    });
+  });
+}
+
+/** Our server only: one extra socket asks `user.subscribe` to prove the cookie is a session. */
+export function probeSession(endpoint: Endpoint): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(wsUrl(endpoint, '/ws'), { headers: endpoint.cookie ? { cookie: endpoint.cookie } : undefined });
+    const finish = (ok: boolean) => {
+      socket.terminate();
+      resolve(ok);
+    };
+    socket.on('error', () => finish(false));
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'user.subscribe', data: null, eid: 'probe' })));
+    socket.on('message', (raw) => {
+      const frame = JSON.parse(raw.toString()) as Frame;
+      finish(frame.status === 'snapshot' && frame.data?.status === 'user');
+    });
+  });
+}

@@ -1,0 +1,22 @@
+// `npm run seed [-- --force]`: the demo data, on demand. Without --force it only seeds a
+// database with no cinemas, as the server's first start does; --force replaces every
+// cinema (and its halls, seats and history) with the demo ones.
+import { loadConfig } from '../src/core/config.js';
+import { openDatabase } from '../src/core/db/index.js';
+import { createLogger } from '../src/core/logger.js';
+import { seedDemoData } from '../src/demo/seed.js';
+
+const force = process.argv.includes('--force');
+const config = loadConfig();
+const logger = createLogger(config);
+const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+try {
+  const result = await seedDemoData(db.prisma, { force });
+  if (result.seeded) logger.info('demo data seeded', result);
+  else logger.info('cinemas already exist, nothing seeded (use --force to replace them)');
+} catch (error) {
+  logger.error('seeding failed:', error);
+  process.exitCode = 1;
+} finally {
+  await db.close();
+}

@@ -1,0 +1,22 @@
+// Change notifications between server processes, with the database as the bus: a writer
+// calls pg_notify inside its committing transaction (so nothing rolled back is ever
+// announced) and every process LISTENs. Notifications are only wake-ups; the data is
+// read from the committed rows, so a lost notification costs latency, never data:
+// after every reconnect the bus fires `onReconnect` so listeners catch up.
+export type NotificationHandler = (payload: string) => void;
+
+export interface ChangeBus {
+  /** Registers a handler for a channel (LISTEN). Channel names are case-sensitive. */
+  listen(channel: string, handler: NotificationHandler): Promise<void>;
+  /** NOTIFY outside a transaction, for changes whose data is already committed. */
+  notify(channel: string, payload: string): Promise<void>;
+  /** Called after the LISTEN connection was lost and is back: anything sent meanwhile is gone. */
+  onReconnect(handler: () => void): void;
+  close(): Promise<void>;
+}
+
+export const CHANNELS = {
+  hallChanged: 'seats_sync_hall',
+  catalogChanged: 'seats_sync_catalog',
+  userChanged: 'seats_sync_user',
+} as const;

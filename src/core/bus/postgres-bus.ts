@@ -1,0 +1,119 @@
+// Server mode: one dedicated pg.Client per process holds every LISTEN (Prisma has none).
+// Measured (shared/design/postgres-bus.md): a killed listener emits error + end within
+// ~5 ms, cannot be reused, and everything notified while it is down is lost; so on any
+// loss we make a new client, LISTEN again, and tell listeners to catch up from the rows.
+// A periodic `SELECT 1` catches silent network drops that TCP would take minutes to see.
+import pg from 'pg';
+import type { Logger } from '../logger.js';
+import type { ChangeBus, NotificationHandler } from './bus.js';
+
+const RECONNECT_DELAY_MS = [10, 100, 500, 1_000, 2_000];
+const HEALTH_CHECK_MS = 5_000;
+
+export class PostgresBus implements ChangeBus {
+  private client: pg.Client | null = null;
+  private readonly handlers = new Map<string, NotificationHandler[]>();
+  private readonly reconnectHandlers: (() => void)[] = [];
+  private closed = false;
+  private attempts = 0;
+  private healthTimer: NodeJS.Timeout | undefined;
+  private connecting: Promise<void> | null = null;
+  private readonly notifier: pg.Pool;
+
+  constructor(
+    private readonly connectionString: string,
+    private readonly logger: Logger,
+  ) {
+    this.notifier = new pg.Pool({ connectionString, max: 1 });
+    this.notifier.on('error', (error) => logger.warn('notify pool error', { error: error.message }));
+  }
+
+  async start(): Promise<void> {
+    await this.connect();
+    this.healthTimer = setInterval(() => void this.checkHealth(), HEALTH_CHECK_MS);
+    this.healthTimer.unref();
+  }
+
+  async listen(channel: string, handler: NotificationHandler): Promise<void> {
+    const list = this.handlers.get(channel);
+    if (list) {
+      list.push(handler);
+      return;
+    }
+    this.handlers.set(channel, [handler]);
+    if (this.client) await this.client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+  }
+
+  async notify(channel: string, payload: string): Promise<void> {
+    await this.notifier.query('SELECT pg_notify($1, $2)', [channel, payload]);
+  }
+
+  onReconnect(handler: () => void): void {
+    this.reconnectHandlers.push(handler);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.healthTimer);
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => undefined);
+    await this.notifier.end();
+  }
+
+  private connect(): Promise<void> {
+    this.connecting ??= this.openClient().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private async openClient(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true });
+    client.on('notification', (message) => {
+      for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? '');
+    });
+    // Without an error handler a terminated backend crashes the process.
+    client.on('error', (error) => this.logger.warn('listen connection error', { error: error.message }));
+    client.on('end', () => this.lost(client));
+    await client.connect();
+    for (const channel of this.handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    this.client = client;
+    this.attempts = 0;
+  }
+
+  private lost(client: pg.Client): void {
+    if (this.closed || this.client !== client) return;
+    this.client = null;
+    this.logger.warn('listen connection lost; reconnecting');
+    void this.reconnect();
+  }
+
+  private async reconnect(): Promise<void> {
+    while (!this.closed) {
+      const delay = RECONNECT_DELAY_MS[Math.min(this.attempts, RECONNECT_DELAY_MS.length - 1)] ?? 2_000;
+      this.attempts++;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      try {
+        await this.connect();
+        this.logger.info('listen connection restored');
+        for (const handler of this.reconnectHandlers) handler();
+        return;
+      } catch (error) {
+        this.logger.warn('listen reconnect failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+
+  private async checkHealth(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    try {
+      await client.query('SELECT 1');
+    } catch {
+      // A dead socket that never said so: drop it; 'end' triggers the reconnect.
+      await client.end().catch(() => undefined);
+      this.lost(client);
+    }
+  }
+}

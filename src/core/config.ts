@@ -1,0 +1,158 @@
+// Configuration: read from the environment once, validated with zod, passed down.
+// Nothing else in the code reads process.env.
+import { z } from 'zod';
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** 32 bytes, given as 64 hex characters or base64. */
+const aesKey = optionalString.refine(
+  (v) => v === undefined || decodeKey(v) !== null,
+  'must be 32 bytes as 64 hex characters or base64',
+);
+
+export function decodeKey(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  const b64 = Buffer.from(value, 'base64');
+  return b64.length === 32 ? b64 : null;
+}
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().default('0.0.0.0'),
+    PORT: int(3000, 0, 65535),
+    WS_PORT: int(0, 0, 65535).optional(),
+    PUBLIC_URL: optionalString.pipe(z.url().optional()),
+    DATABASE_URL: optionalString.pipe(
+      z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+    ),
+    DATA_DIR: z.string().default('./data'),
+    SEED_DEMO: bool(true),
+    LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+    JWT_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+    TOTP_ENCRYPTION_KEY: aesKey,
+    SESSION_TTL_SECONDS: int(5 * 24 * 3600, 60),
+    PUBLIC_READ: bool(true),
+    ALLOWED_ORIGINS: optionalString,
+    TRUST_PROXY: optionalString,
+    TLS_CERT_FILE: optionalString,
+    TLS_KEY_FILE: optionalString,
+    LOGIN_MAX_FAILURES: int(5, 1),
+    LOGIN_WINDOW_SECONDS: int(15 * 60, 1),
+    WS_MAX_PAYLOAD_BYTES: int(64 * 1024, 1024),
+    WS_MESSAGES_PER_SECOND: int(50, 1),
+    WS_MAX_BUFFERED_BYTES: int(1024 * 1024, 1024),
+    WS_PER_MESSAGE_DEFLATE: bool(false),
+    WS_PING_INTERVAL_MS: int(15_000, 100),
+    WS_MAX_CONNECTIONS: int(50_000, 1),
+    WS_MAX_CONNECTIONS_PER_IP: int(1_000, 1),
+    HALL_HISTORY_SIZE: int(512, 1),
+    SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    for (const key of ['JWT_SECRET', 'TOTP_ENCRYPTION_KEY'] as const) {
+      if (env[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
+    }
+  })
+  .superRefine((env, ctx) => {
+    if ((env.TLS_CERT_FILE === undefined) !== (env.TLS_KEY_FILE === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['TLS_KEY_FILE'], message: 'TLS_CERT_FILE and TLS_KEY_FILE go together' });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  /** A second port for the WebSocket endpoint, only when set and different from `port`. */
+  wsPort: number | undefined;
+  publicUrl: string | undefined;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  seedDemo: boolean;
+  log: { level: Env['LOG_LEVEL']; format: 'json' | 'pretty' };
+  /** Undefined outside production until resolveSecrets fills them from the data folder. */
+  jwtSecret: string | undefined;
+  totpEncryptionKey: Buffer | undefined;
+  sessionTtlSeconds: number;
+  publicRead: boolean;
+  /** Explicit list; empty means "the server's own origin" (checked against the Host header). */
+  allowedOrigins: string[];
+  trustProxy: string | undefined;
+  tls: { certFile: string; keyFile: string } | undefined;
+  login: { maxFailures: number; windowSeconds: number };
+  ws: {
+    maxPayloadBytes: number;
+    messagesPerSecond: number;
+    maxBufferedBytes: number;
+    perMessageDeflate: boolean;
+    pingIntervalMs: number;
+    maxConnections: number;
+    maxConnectionsPerIp: number;
+  };
+  hallHistorySize: number;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the environment; throws ConfigError whose message names every bad variable on one line. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    wsPort: env.WS_PORT && env.WS_PORT !== env.PORT ? env.WS_PORT : undefined,
+    publicUrl: env.PUBLIC_URL,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    seedDemo: env.SEED_DEMO,
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty') },
+    jwtSecret: env.JWT_SECRET,
+    totpEncryptionKey: env.TOTP_ENCRYPTION_KEY ? (decodeKey(env.TOTP_ENCRYPTION_KEY) ?? undefined) : undefined,
+    sessionTtlSeconds: env.SESSION_TTL_SECONDS,
+    publicRead: env.PUBLIC_READ,
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim().replace(/\/$/, ''))
+      .filter(Boolean),
+    trustProxy: env.TRUST_PROXY,
+    tls: env.TLS_CERT_FILE && env.TLS_KEY_FILE ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE } : undefined,
+    login: { maxFailures: env.LOGIN_MAX_FAILURES, windowSeconds: env.LOGIN_WINDOW_SECONDS },
+    ws: {
+      maxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
+      messagesPerSecond: env.WS_MESSAGES_PER_SECOND,
+      maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
+      perMessageDeflate: env.WS_PER_MESSAGE_DEFLATE,
+      pingIntervalMs: env.WS_PING_INTERVAL_MS,
+      maxConnections: env.WS_MAX_CONNECTIONS,
+      maxConnectionsPerIp: env.WS_MAX_CONNECTIONS_PER_IP,
+    },
+    hallHistorySize: env.HALL_HISTORY_SIZE,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,62 @@
+// Every error a client can see, by code. Services throw AppError; the transports map it
+// to the wire once (socket reply or HTTP body). Anything else becomes InternalServerError
+// with no detail, so a stack or SQL never leaks. docs/protocol.md is generated from this table.
+
+export const ERROR_CODES = {
+  ValidationError: { http: 400, description: 'The message or its `data` does not match the schema; `details` lists the fields.' },
+  InvalidJson: { http: 400, description: 'The frame is not valid JSON.' },
+  UnknownMessageType: { http: 400, description: 'No handler for this `type`.' },
+  MessageTooLarge: { http: 413, description: 'The frame exceeds the size limit (default 64 KiB); the connection is closed with 1009.' },
+  BinaryNotSupported: { http: 400, description: 'Binary frames are not part of the protocol; text JSON only.' },
+  RateLimitExceeded: { http: 429, description: 'More messages per second than allowed (default 50); repeated, the connection is closed with 4029.' },
+  Unauthorized: { http: 401, description: 'This needs a logged-in session (or PUBLIC_READ is off).' },
+  Forbidden: { http: 403, description: "The session's role may not do this." },
+  CinemaNotFound: { http: 404, description: 'No cinema with this id.' },
+  HallNotFound: { http: 404, description: 'No hall with this id.' },
+  SeatNotFound: { http: 404, description: 'A seat id does not belong to the hall; nothing was changed.' },
+  SeatTypeNotFound: { http: 404, description: 'No seat type with this id.' },
+  UserNotFound: { http: 404, description: 'No user with this username.' },
+  NameTaken: { http: 409, description: 'A cinema, hall, seat type or user with this name already exists.' },
+  HallHasOccupiedSeats: { http: 409, description: 'The hall cannot be renamed or deleted while seats are OCCUPIED.' },
+  CinemaHasOccupiedSeats: { http: 409, description: 'The cinema cannot be deleted while seats in its halls are OCCUPIED.' },
+  SeatTypeInUse: { http: 409, description: 'The seat type is used by seats and cannot be deleted.' },
+  VersionConflict: { http: 409, description: 'The hall moved on since `expected_version`; `details.version` is the current version. Nothing was changed.' },
+  NotSubscribed: { http: 404, description: 'No subscription matches the unsubscribe request.' },
+  InvalidCode: { http: 401, description: 'The TOTP or recovery code is wrong, expired or already used.' },
+  TooManyLoginAttempts: { http: 429, description: 'Too many wrong codes for this username or address; `details.retry_after` is in seconds.' },
+  RegistrationNotFound: { http: 404, description: 'No pending registration for this username (never started, cancelled or expired after 10 minutes).' },
+  UserExists: { http: 409, description: 'The username is already registered.' },
+  OriginNotAllowed: { http: 403, description: 'The request Origin is not in ALLOWED_ORIGINS.' },
+  ServiceUnavailable: { http: 503, description: 'The server is starting or shutting down.' },
+  InternalServerError: { http: 500, description: 'Something failed on the server; it is logged there with the request id.' },
+} as const satisfies Record<string, { http: number; description: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    /** Extra fields for the client, e.g. `{ version }` on VersionConflict. Must be safe to show. */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message ?? code);
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+/** WebSocket close codes the server uses (4000-4999 is the application range, RFC 6455 7.4.2). */
+export const CLOSE_CODES = {
+  normal: { code: 1000, description: 'Normal close.' },
+  goingAway: { code: 1001, description: 'The server is shutting down; reconnect and resume with `since_version`.' },
+  unsupportedData: { code: 1003, description: 'Binary frames sent repeatedly.' },
+  tooLarge: { code: 1009, description: 'A frame exceeded WS_MAX_PAYLOAD_BYTES.' },
+  tryAgainLater: { code: 1013, description: 'Connection cap reached (total or per address); try again later.' },
+  slowConsumer: { code: 4008, description: 'The client did not read fast enough (buffered data over WS_MAX_BUFFERED_BYTES); reconnect and resume with `since_version`.' },
+  rateLimited: { code: 4029, description: 'The client kept sending faster than WS_MESSAGES_PER_SECOND after a RateLimitExceeded reply.' },
+  pingTimeout: { code: 4000, description: 'Two pings went unanswered (the server terminates such sockets; clients see 1006).' },
+} as const;

@@ -1,0 +1,84 @@
+// The Express app: health and readiness, JSON bodies, cookies, the Origin check on
+// state-changing requests, request logging, and the one place HTTP errors are shaped.
+import { randomUUID } from 'node:crypto';
+import cookieParser from 'cookie-parser';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import type { Config } from '../config.js';
+import { AppError, isAppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { isOriginAllowed } from './origin.js';
+import { sendError } from './reply.js';
+
+export interface HttpAppOptions {
+  config: Pick<Config, 'allowedOrigins' | 'publicUrl' | 'trustProxy'>;
+  logger: Logger;
+  /** Resolves when the database answers and migrations are applied. */
+  checkReady(): Promise<{ ready: boolean; detail?: Record<string, unknown> }>;
+  /** Modules add their routes and static files here. */
+  mount(app: Express): void;
+}
+
+export function createHttpApp(options: HttpAppOptions): Express {
+  const { config, logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.trustProxy !== undefined) app.set('trust proxy', parseTrustProxy(config.trustProxy));
+
+  app.get('/health', (_request, response) => {
+    response.json({ status: 'ok', uptime_s: Math.round(process.uptime()) });
+  });
+  app.get('/ready', async (_request, response) => {
+    const { ready, detail } = await options.checkReady().catch(() => ({ ready: false, detail: undefined }));
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', ...detail });
+  });
+
+  app.use(requestLogger(logger));
+  app.use(express.json({ limit: '16kb' }));
+  app.use(cookieParser());
+  app.use(originCheck(config));
+  options.mount(app);
+
+  app.use((_request, _response, next) => next(new AppError('ValidationError', 'no such endpoint')));
+  app.use(errorHandler(logger));
+  return app;
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+function requestLogger(logger: Logger): RequestHandler {
+  return (request, response, next) => {
+    const started = process.hrtime.bigint();
+    const requestId = randomUUID();
+    response.locals.logger = logger.child({ request: requestId });
+    response.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // The path only: query strings could carry anything.
+      logger.http('request', { request: requestId, method: request.method, path: request.path, status: response.statusCode, ms: Math.round(ms * 10) / 10 });
+    });
+    next();
+  };
+}
+
+function originCheck(config: HttpAppOptions['config']): RequestHandler {
+  return (request, _response, next) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return next();
+    if (isOriginAllowed(request, config)) return next();
+    next(new AppError('OriginNotAllowed', 'this origin may not send requests here'));
+  };
+}
+
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _request, response, _next) => {
+    if (isAppError(error)) return sendError(response, error);
+    // body-parser: malformed JSON or an oversized body is the client's mistake, not a 500.
+    const status = (error as { status?: number; type?: string }).status;
+    if (status === 413) return sendError(response, new AppError('MessageTooLarge', 'request body too large'));
+    if (status === 400) return sendError(response, new AppError('ValidationError', 'request body is not valid JSON'));
+    logger.error('request failed', { error: error instanceof Error ? error.stack : String(error) });
+    sendError(response, new AppError('InternalServerError', 'internal error'));
+  };
+}

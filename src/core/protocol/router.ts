@@ -1,0 +1,99 @@
+// Routes one text frame to its handler: envelope, type, access, data schema, then the
+// handler; every failure becomes one typed error reply and the connection stays open.
+import { z } from 'zod';
+import { AppError, isAppError, type ErrorCode } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { hasRole } from '../session.js';
+import type { Connection } from '../ws/connection.js';
+import { encodeReply, requestSchema } from './envelope.js';
+import { HandlerReply, type MessageHandler } from './handler.js';
+
+export interface ProtocolRouterOptions {
+  handlers: MessageHandler[];
+  publicRead: boolean;
+  logger: Logger;
+}
+
+export class ProtocolRouter {
+  readonly handlers: ReadonlyMap<string, MessageHandler>;
+  private readonly publicRead: boolean;
+  private readonly logger: Logger;
+
+  constructor(options: ProtocolRouterOptions) {
+    const byType = new Map<string, MessageHandler>();
+    for (const handler of options.handlers) {
+      if (byType.has(handler.type)) throw new Error(`two handlers for message type ${handler.type}`);
+      byType.set(handler.type, handler);
+    }
+    this.handlers = byType;
+    this.publicRead = options.publicRead;
+    this.logger = options.logger;
+  }
+
+  async dispatch(connection: Connection, text: string): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      connection.send(encodeReply('error', '', 'error', { message: 'frame is not valid JSON' }, 'InvalidJson'));
+      return;
+    }
+    const envelope = requestSchema.safeParse(raw);
+    if (!envelope.success) {
+      const partial = (typeof raw === 'object' && raw !== null ? raw : {}) as { type?: unknown; eid?: unknown };
+      const type = typeof partial.type === 'string' ? partial.type : 'error';
+      const eid = typeof partial.eid === 'string' ? partial.eid : '';
+      connection.send(encodeReply(type, eid, 'error', validationDetails(envelope.error), 'ValidationError'));
+      return;
+    }
+    const { type, eid, data } = envelope.data;
+    const handler = this.handlers.get(type);
+    if (!handler) {
+      connection.send(encodeReply(type, eid, 'error', { message: `unknown message type ${type}` }, 'UnknownMessageType'));
+      return;
+    }
+    try {
+      this.checkAccess(handler, connection);
+      const parsed = handler.data.safeParse(data);
+      if (!parsed.success) throw new AppError('ValidationError', 'invalid data', validationDetails(parsed.error));
+      const result = await handler.handle(
+        { connection, session: connection.session, eid, type, logger: connection.logger },
+        parsed.data,
+      );
+      if (result instanceof HandlerReply) {
+        connection.send(encodeReply(type, eid, result.status, result.data));
+        result.afterReply?.();
+      } else {
+        connection.send(encodeReply(type, eid, 'success', result));
+      }
+    } catch (error) {
+      connection.send(this.errorReply(type, eid, error, connection.logger));
+    }
+  }
+
+  private checkAccess(handler: MessageHandler, connection: Connection): void {
+    const session = connection.session;
+    if (handler.access === 'public') return;
+    if (handler.access === 'reader') {
+      if (this.publicRead || session) return;
+      throw new AppError('Unauthorized', 'log in to read halls (PUBLIC_READ is off)');
+    }
+    if (!session) throw new AppError('Unauthorized', 'log in first');
+    if (!hasRole(session, handler.access)) throw new AppError('Forbidden', `needs role ${handler.access}`);
+  }
+
+  private errorReply(type: string, eid: string, error: unknown, logger: Logger): string {
+    if (isAppError(error)) {
+      return encodeReply(type, eid, 'error', { message: error.message, ...error.details }, error.code);
+    }
+    // Unexpected: log everything here, send nothing that could leak a stack or SQL.
+    logger.error('handler failed', { type, eid, error: error instanceof Error ? error.stack : String(error) });
+    const code: ErrorCode = 'InternalServerError';
+    return encodeReply(type, eid, 'error', { message: 'internal error' }, code);
+  }
+}
+
+function validationDetails(error: z.ZodError): { message: string; issues: { path: string; message: string }[] } {
+  const issues = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  return { message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), issues };
+}

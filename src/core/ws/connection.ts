@@ -1,0 +1,107 @@
+// One client socket: its session, its subscriptions, and the limits that protect the
+// server from it (message rate, slow reading). Sends never block on a slow peer: a peer
+// that lets too much pile up is closed with 4008 and may resume with since_version.
+import type { WebSocket } from 'ws';
+import { CLOSE_CODES } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Session } from '../session.js';
+
+/** A subscription held by a connection, released on unsubscribe or disconnect. */
+export interface SubscriptionHandle {
+  /** e.g. `hall:12`, `cinemas`, `user` */
+  topic: string;
+  release(): void;
+}
+
+export interface ConnectionLimits {
+  maxBufferedBytes: number;
+}
+
+export class Connection {
+  session: Session | null;
+  /** Missed pongs since the last one; the heartbeat terminates the socket at 2. */
+  missedPongs = 0;
+  /** Strikes for oversized or binary frames; the second one closes the socket. */
+  strikes = 0;
+  rateWindowStart = 0;
+  rateWindowCount = 0;
+  /** Keyed by the subscribe request's eid. */
+  readonly subscriptions = new Map<string, SubscriptionHandle>();
+  readonly logger: Logger;
+  private closing = false;
+
+  constructor(
+    readonly id: string,
+    readonly socket: WebSocket,
+    readonly ip: string,
+    session: Session | null,
+    private readonly limits: ConnectionLimits,
+    logger: Logger,
+  ) {
+    this.session = session;
+    this.logger = logger.child({ connection: id, ip });
+  }
+
+  get isOpen(): boolean {
+    return !this.closing && this.socket.readyState === this.socket.OPEN;
+  }
+
+  send(frame: string | Buffer): void {
+    if (!this.isOpen) return;
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.close(CLOSE_CODES.slowConsumer.code, 'slow consumer');
+      return;
+    }
+    this.socket.send(frame);
+  }
+
+  /** A shared push body plus this subscription's eid tail: one copy, no JSON work. */
+  sendPush(body: Buffer, eidTail: Buffer): void {
+    this.send(Buffer.concat([body, eidTail], body.length + eidTail.length));
+  }
+
+  addSubscription(eid: string, handle: SubscriptionHandle): void {
+    // The reference client re-sends a subscribe with the same eid after a reconnect;
+    // on the same connection that replaces the old subscription instead of doubling it.
+    this.subscriptions.get(eid)?.release();
+    this.subscriptions.set(eid, handle);
+  }
+
+  removeSubscription(eid: string): boolean {
+    const handle = this.subscriptions.get(eid);
+    if (!handle) return false;
+    handle.release();
+    this.subscriptions.delete(eid);
+    return true;
+  }
+
+  /** Releases every subscription to `topic`; returns how many there were. */
+  removeTopic(topic: string): number {
+    let removed = 0;
+    for (const [eid, handle] of this.subscriptions) {
+      if (handle.topic === topic) {
+        handle.release();
+        this.subscriptions.delete(eid);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  releaseAll(): void {
+    for (const handle of this.subscriptions.values()) handle.release();
+    this.subscriptions.clear();
+  }
+
+  /**
+   * Close politely (the close frame follows data already queued, so pending pushes are
+   * flushed), and terminate if the peer does not finish the handshake in time.
+   */
+  close(code: number, reason: string, graceMs = 2_000): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.logger.debug('closing connection', { code, reason });
+    this.socket.close(code, reason);
+    setTimeout(() => this.socket.terminate(), graceMs).unref();
+  }
+}

@@ -1,0 +1,185 @@
+// The WebSocket endpoint: upgrade checks (path, Origin, connection caps, session cookie),
+// per-connection limits (frame size, binary frames, message rate), heartbeat, and a
+// graceful close of every socket on shutdown.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Config } from '../config.js';
+import { CLOSE_CODES } from '../errors.js';
+import { clientIp, isOriginAllowed } from '../http/origin.js';
+import type { Logger } from '../logger.js';
+import { encodeReply } from '../protocol/envelope.js';
+import type { ProtocolRouter } from '../protocol/router.js';
+import type { Session } from '../session.js';
+import { Connection } from './connection.js';
+
+export interface WsServerOptions {
+  config: Pick<Config, 'ws' | 'allowedOrigins' | 'publicUrl' | 'trustProxy'>;
+  router: ProtocolRouter;
+  logger: Logger;
+  /** Reads the session cookie of the upgrade request; null for a guest. */
+  authenticate(request: IncomingMessage): Promise<Session | null>;
+  path?: string;
+}
+
+/** ws itself closes (1009) above this; up to it we answer MessageTooLarge first. */
+const HARD_PAYLOAD_FACTOR = 4;
+
+export class WsServer {
+  readonly connections = new Set<Connection>();
+  private readonly perIp = new Map<string, number>();
+  private readonly wss: WebSocketServer;
+  private readonly heartbeat: NodeJS.Timeout;
+  private accepting = true;
+
+  constructor(private readonly options: WsServerOptions) {
+    const { ws } = options.config;
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: ws.maxPayloadBytes * HARD_PAYLOAD_FACTOR,
+      perMessageDeflate: ws.perMessageDeflate,
+      clientTracking: false,
+    });
+    // One timer for all sockets, not one per socket.
+    this.heartbeat = setInterval(() => this.beat(), ws.pingIntervalMs);
+    this.heartbeat.unref();
+  }
+
+  /** Serves upgrades of `server` on the endpoint path. Several servers may be attached. */
+  attach(server: Server): void {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      void this.handleUpgrade(request, socket, head);
+    });
+  }
+
+  /** Connections of one user, for live downgrades on logout or role change. */
+  connectionsOf(userId: number): Connection[] {
+    return [...this.connections].filter((c) => c.session?.userId === userId);
+  }
+
+  private async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const { config, logger } = this.options;
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path !== (this.options.path ?? '/ws')) return rejectUpgrade(socket, 404, 'Not Found');
+    if (!this.accepting) return rejectUpgrade(socket, 503, 'Service Unavailable');
+    if (!isOriginAllowed(request, config)) {
+      logger.warn('websocket origin refused', { origin: request.headers.origin });
+      return rejectUpgrade(socket, 403, 'Forbidden');
+    }
+    let session: Session | null;
+    try {
+      session = await this.options.authenticate(request);
+    } catch (error) {
+      logger.error('websocket authentication failed', { error: error instanceof Error ? error.message : String(error) });
+      return rejectUpgrade(socket, 500, 'Internal Server Error');
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request, session));
+  }
+
+  private accept(socket: WebSocket, request: IncomingMessage, session: Session | null): void {
+    const { ws: limits, trustProxy } = this.options.config;
+    const ip = clientIp(request, trustProxy !== undefined);
+    // Caps are enforced after the handshake so the client gets a readable close code
+    // (1013 "try again later") instead of a bare HTTP error it cannot see in a browser.
+    const ipCount = this.perIp.get(ip) ?? 0;
+    if (!this.accepting || this.connections.size >= limits.maxConnections || ipCount >= limits.maxConnectionsPerIp) {
+      socket.close(CLOSE_CODES.tryAgainLater.code, this.accepting ? 'too many connections' : 'shutting down');
+      return;
+    }
+    const connection = new Connection(randomUUID(), socket, ip, session, limits, this.options.logger);
+    this.connections.add(connection);
+    this.perIp.set(ip, ipCount + 1);
+    connection.logger.debug('connection opened', { user: session?.username });
+
+    socket.on('pong', () => {
+      connection.missedPongs = 0;
+    });
+    socket.on('message', (data: RawData, isBinary: boolean) => this.receive(connection, data, isBinary));
+    socket.on('error', (error) => connection.logger.debug('socket error', { error: error.message }));
+    socket.on('close', () => {
+      this.connections.delete(connection);
+      const left = (this.perIp.get(ip) ?? 1) - 1;
+      if (left > 0) this.perIp.set(ip, left);
+      else this.perIp.delete(ip);
+      connection.releaseAll();
+      connection.logger.debug('connection closed');
+    });
+  }
+
+  private receive(connection: Connection, data: RawData, isBinary: boolean): void {
+    const { ws: limits } = this.options.config;
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
+    if (isBinary) {
+      return this.strike(connection, 'BinaryNotSupported', 'binary frames are not supported', CLOSE_CODES.unsupportedData.code);
+    }
+    if (size > limits.maxPayloadBytes) {
+      return this.strike(connection, 'MessageTooLarge', `frame of ${size} bytes is over the ${limits.maxPayloadBytes} byte limit`, CLOSE_CODES.tooLarge.code);
+    }
+    if (!this.withinRate(connection)) return;
+    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8');
+    void this.options.router.dispatch(connection, text);
+  }
+
+  /** Fixed one-second window: over the limit gets an error reply; twice the limit closes. */
+  private withinRate(connection: Connection): boolean {
+    const now = Date.now();
+    if (now - connection.rateWindowStart >= 1_000) {
+      connection.rateWindowStart = now;
+      connection.rateWindowCount = 0;
+    }
+    connection.rateWindowCount++;
+    const limit = this.options.config.ws.messagesPerSecond;
+    if (connection.rateWindowCount <= limit) return true;
+    if (connection.rateWindowCount === limit + 1) {
+      connection.send(encodeReply('error', '', 'error', { message: `more than ${limit} messages per second` }, 'RateLimitExceeded'));
+    } else if (connection.rateWindowCount > 2 * limit) {
+      connection.close(CLOSE_CODES.rateLimited.code, 'rate limit exceeded');
+    }
+    return false;
+  }
+
+  private strike(connection: Connection, code: 'BinaryNotSupported' | 'MessageTooLarge', message: string, closeCode: number): void {
+    connection.strikes++;
+    if (connection.strikes > 1) {
+      connection.close(closeCode, message);
+      return;
+    }
+    connection.send(encodeReply('error', '', 'error', { message }, code));
+  }
+
+  private beat(): void {
+    for (const connection of this.connections) {
+      if (connection.missedPongs >= 2) {
+        connection.logger.debug('peer missed two pings');
+        connection.socket.terminate();
+        continue;
+      }
+      connection.missedPongs++;
+      connection.socket.ping();
+    }
+  }
+
+  /**
+   * Stops accepting, closes every socket with 1001 after its queued pushes, and waits
+   * for them (terminating stragglers at the deadline).
+   */
+  async close(timeoutMs: number): Promise<void> {
+    this.accepting = false;
+    clearInterval(this.heartbeat);
+    const closed = [...this.connections].map(
+      (connection) =>
+        new Promise<void>((resolve) => {
+          if (connection.socket.readyState === connection.socket.CLOSED) return resolve();
+          connection.socket.once('close', () => resolve());
+          connection.close(CLOSE_CODES.goingAway.code, 'server shutting down', timeoutMs);
+        }),
+    );
+    await Promise.all(closed);
+    this.wss.close();
+  }
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

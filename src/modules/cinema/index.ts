@@ -1,0 +1,16 @@
+// The cinema module: the cinema list with live counts, its subscription, and cinema administration.
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { createCinemaHandlers } from './cinema.controller.js';
+import { createCinemaModel } from './cinema.model.js';
+import { createCinemaService } from './cinema.service.js';
+import { CinemasFeed } from './cinema.subscription.js';
+
+export function createCinemaModule(deps: { prisma: PrismaClient; announce: (what: string) => Promise<void> }) {
+  const feed = new CinemasFeed();
+  const service = createCinemaService(createCinemaModel(deps.prisma), feed, deps.announce);
+  return {
+    handlers: createCinemaHandlers(service, feed),
+    hallCountsChanged: service.hallCountsChanged,
+    reload: () => service.reload(),
+  };
+}

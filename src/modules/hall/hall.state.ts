@@ -1,0 +1,150 @@
+// The live state of one hall in memory: seats, counts per seat type, version, the recent
+// updates (for resume) and the topic of its subscribers. Changed only by apply(), which
+// the store calls once per committed version, in order.
+import { HistoryRing } from '../../core/history-ring.js';
+import { RawJson } from '../../core/protocol/envelope.js';
+import { Topic } from '../../core/ws/topic.js';
+import { emptyCounts, type CommittedChange, type SeatStatus, type StatusCounts } from '../seat/index.js';
+import type { HallRow, HallUpdate, HallView, SeatView } from './hall.types.js';
+
+interface SeatTypeState {
+  id: number;
+  name: string;
+  color: string;
+  counts: StatusCounts;
+  total: number;
+}
+
+export interface RingEntry {
+  version: number;
+  change: CommittedChange;
+  /** The serialised push, shared by every subscriber and every resume. */
+  body: Buffer;
+}
+
+export class HallState {
+  readonly id: number;
+  version: number;
+  readonly topic: Topic;
+  readonly ring: HistoryRing<RingEntry>;
+  readonly totals: StatusCounts = emptyCounts();
+  private readonly meta: Omit<HallRow, 'seats' | 'seat_types' | 'version'>;
+  private readonly seats = new Map<number, SeatView>();
+  private readonly seatTypes = new Map<number, SeatTypeState>();
+  private snapshotJson: string | null = null;
+
+  /** `topic` carries the subscribers over when a hall is reloaded after an admin change. */
+  constructor(row: HallRow, historySize: number, topic?: Topic) {
+    const { seats, seat_types, version, ...meta } = row;
+    this.id = row.id;
+    this.meta = meta;
+    this.version = version;
+    this.topic = topic ?? new Topic(`hall:${row.id}`, 'hall.subscribe');
+    this.ring = new HistoryRing(historySize);
+    for (const type of seat_types) this.seatTypes.set(type.id, { ...type, counts: emptyCounts(), total: 0 });
+    for (const { seat_type_id, ...seat } of seats) {
+      const type = this.seatTypes.get(seat_type_id)!;
+      this.seats.set(seat.id, { ...seat, seat_type: { id: type.id, name: type.name, color: type.color } });
+      type.counts[seat.status]++;
+      type.total++;
+      this.totals[seat.status]++;
+    }
+  }
+
+  get seatCount(): number {
+    return this.seats.size;
+  }
+
+  get cinemaId(): number {
+    return this.meta.cinema_id;
+  }
+
+  /** The snapshot as JSON, built once per version however many clients ask. */
+  snapshot(): RawJson {
+    this.snapshotJson ??= JSON.stringify(this.view());
+    return new RawJson(this.snapshotJson);
+  }
+
+  view(): HallView {
+    return {
+      ...this.meta,
+      version: this.version,
+      seats: [...this.seats.values()],
+      seat_types: [...this.seatTypes.values()].map((t) => ({
+        id: t.id,
+        name: t.name,
+        color: t.color,
+        seats_count: t.total,
+        seats: { ...t.counts },
+      })),
+    };
+  }
+
+  /** Applies the next version and pushes it to every subscriber. */
+  apply(change: CommittedChange): RingEntry {
+    if (change.version !== this.version + 1) throw new Error(`hall ${this.id}: version ${change.version} after ${this.version}`);
+    const touchedTypes = new Set<SeatTypeState>();
+    for (const seatChange of change.seats) {
+      const seat = this.seats.get(seatChange.id);
+      if (!seat) continue; // a seat created after this state was loaded cannot change: halls are immutable in layout
+      const type = this.seatTypes.get(seat.seat_type.id)!;
+      move(type.counts, seat.status, seatChange.status);
+      move(this.totals, seat.status, seatChange.status);
+      seat.status = seatChange.status;
+      seat.updated_at = seatChange.updated_at;
+      touchedTypes.add(type);
+    }
+    this.version = change.version;
+    this.snapshotJson = null;
+    const update: HallUpdate = {
+      id: this.id,
+      version: change.version,
+      seats: change.seats.map(({ id, status, updated_at }) => ({ id, status, updated_at })),
+      seat_types: [...touchedTypes].map((t) => ({ id: t.id, seats: { ...t.counts } })),
+    };
+    const entry: RingEntry = { version: change.version, change, body: this.topic.publish('update', update) };
+    this.ring.push(entry);
+    return entry;
+  }
+
+  /**
+   * Updates for a client at `sinceVersion` built from the durable log (older than the
+   * ring): per-type counts at each version are recovered by undoing the later changes
+   * from the current counts, then redoing them one version at a time.
+   */
+  replay(sinceVersion: number, changes: CommittedChange[]): HallUpdate[] {
+    const counts = new Map<number, StatusCounts>();
+    for (const type of this.seatTypes.values()) counts.set(type.id, { ...type.counts });
+    const typeOf = (seatId: number) => this.seats.get(seatId)?.seat_type.id;
+    for (const change of [...changes].reverse()) {
+      for (const seat of change.seats) {
+        const type = typeOf(seat.id);
+        if (type !== undefined) move(counts.get(type)!, seat.status, seat.old_status);
+      }
+    }
+    const updates: HallUpdate[] = [];
+    let expected = sinceVersion + 1;
+    for (const change of changes) {
+      if (change.version !== expected++) throw new Error(`hall ${this.id}: log gap at ${change.version}`);
+      const touched = new Set<number>();
+      for (const seat of change.seats) {
+        const type = typeOf(seat.id);
+        if (type === undefined) continue;
+        move(counts.get(type)!, seat.old_status, seat.status);
+        touched.add(type);
+      }
+      updates.push({
+        id: this.id,
+        version: change.version,
+        seats: change.seats.map(({ id, status, updated_at }) => ({ id, status, updated_at })),
+        seat_types: [...touched].map((id) => ({ id, seats: { ...counts.get(id)! } })),
+      });
+    }
+    return updates;
+  }
+}
+
+function move(counts: StatusCounts, from: SeatStatus, to: SeatStatus): void {
+  counts[from]--;
+  counts[to]++;
+}

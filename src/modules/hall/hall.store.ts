@@ -1,0 +1,175 @@
+// Every loaded hall's live state, kept equal to the database by one rule: a hall's state
+// only ever moves from version v to v+1, whatever told us about the change (our own
+// commit, another process's NOTIFY, a catch-up read after a lost LISTEN connection).
+// Out-of-order arrivals wait in `pending`; a gap triggers a read of the durable log.
+import { AppError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { ChangeSink, CommittedChange, SeatChangeListener, StatusCounts } from '../seat/index.js';
+import { HallState } from './hall.state.js';
+import type { HallRow } from './hall.types.js';
+
+export interface HallStoreDeps {
+  loadHall(id: number): Promise<HallRow | null>;
+  changesAfter(hallId: number, afterVersion: number, upToVersion?: number): Promise<CommittedChange[]>;
+  historySize: number;
+  /** Halls kept in memory without subscribers before the oldest are dropped. */
+  maxIdleHalls?: number;
+  logger: Logger;
+  /** Absolute counts after each version, for the cinema list. */
+  onCounts(hallId: number, version: number, totals: StatusCounts): void;
+}
+
+export class HallStore implements ChangeSink, SeatChangeListener {
+  private readonly states = new Map<number, HallState>();
+  private readonly loading = new Map<number, Promise<HallState | null>>();
+  private readonly pending = new Map<number, Map<number, CommittedChange>>();
+  private readonly localWrites = new Map<number, number>();
+  private readonly notified = new Map<number, number>();
+  private readonly catchingUp = new Map<number, Promise<void>>();
+  private readonly catchUpAgain = new Set<number>();
+
+  constructor(private readonly deps: HallStoreDeps) {}
+
+  peek(id: number): HallState | undefined {
+    return this.states.get(id);
+  }
+
+  async get(id: number): Promise<HallState> {
+    const state = this.states.get(id) ?? (await this.load(id));
+    if (!state) throw new AppError('HallNotFound', `no hall ${id}`);
+    return state;
+  }
+
+  // --- ChangeSink: this process's own commits -------------------------------------------
+
+  writeStarted(hallId: number): void {
+    this.localWrites.set(hallId, (this.localWrites.get(hallId) ?? 0) + 1);
+  }
+
+  writeFinished(hallId: number, change: CommittedChange | null): void {
+    const left = (this.localWrites.get(hallId) ?? 1) - 1;
+    if (left > 0) this.localWrites.set(hallId, left);
+    else this.localWrites.delete(hallId);
+    if (change) this.deliver(change);
+    else if (!this.states.has(hallId)) return;
+    if (left === 0) this.catchUpIfBehind(hallId);
+  }
+
+  // --- SeatChangeListener: commits announced by NOTIFY (ours and other processes') -------
+
+  committed(hallId: number, version: number): void {
+    this.notified.set(hallId, Math.max(version, this.notified.get(hallId) ?? 0));
+    if (!this.states.has(hallId)) {
+      // Load it so the cinema list's counts follow changes made elsewhere.
+      void this.load(hallId).catch((error: unknown) => this.deps.logger.error('hall load failed', { hall: hallId, error: String(error) }));
+      return;
+    }
+    // Our own commits arrive here too; while one is in flight its result is about to be
+    // delivered without a read, so wait for it before reading the log.
+    if ((this.localWrites.get(hallId) ?? 0) === 0) this.catchUpIfBehind(hallId);
+  }
+
+  resync(): void {
+    for (const id of this.states.keys()) this.catchUp(id);
+  }
+
+  /** Reloads a hall after an admin change (rename, delete, seat type edit) and pushes it. */
+  async refresh(id: number): Promise<void> {
+    const current = this.states.get(id);
+    if (!current) return;
+    const row = await this.deps.loadHall(id);
+    if (!row) {
+      this.states.delete(id);
+      current.topic.publish('update', { id, deleted: true });
+      for (const subscriber of [...current.topic.subscribers]) subscriber.connection.removeSubscription(subscriber.eid);
+      return;
+    }
+    const next = new HallState(row, this.deps.historySize, current.topic);
+    this.states.set(id, next);
+    next.topic.publish('snapshot', next.snapshot());
+    this.catchUp(id);
+  }
+
+  async refreshAll(): Promise<void> {
+    for (const id of [...this.states.keys()]) await this.refresh(id);
+  }
+
+  private async load(id: number): Promise<HallState | null> {
+    let loading = this.loading.get(id);
+    if (!loading) {
+      loading = this.deps.loadHall(id).then((row) => {
+        if (!row) return null;
+        const state = this.states.get(id) ?? new HallState(row, this.deps.historySize);
+        this.states.set(id, state);
+        this.evictIdle();
+        this.deps.onCounts(id, state.version, state.totals);
+        // A change committed while the load ran may be neither in the row nor delivered.
+        this.catchUp(id);
+        return state;
+      });
+      loading.finally(() => this.loading.delete(id)).catch(() => undefined);
+      this.loading.set(id, loading);
+    }
+    return loading;
+  }
+
+  private deliver(change: CommittedChange): void {
+    const state = this.states.get(change.hall_id);
+    if (!state || change.version <= state.version) return;
+    if (change.version > state.version + 1) {
+      let waiting = this.pending.get(state.id);
+      if (!waiting) this.pending.set(state.id, (waiting = new Map()));
+      waiting.set(change.version, change);
+      this.catchUp(state.id);
+      return;
+    }
+    state.apply(change);
+    const waiting = this.pending.get(state.id);
+    let next: CommittedChange | undefined;
+    while (waiting && (next = waiting.get(state.version + 1))) {
+      waiting.delete(next.version);
+      state.apply(next);
+    }
+    if (waiting) {
+      for (const version of waiting.keys()) if (version <= state.version) waiting.delete(version);
+      if (waiting.size === 0) this.pending.delete(state.id);
+    }
+    this.deps.onCounts(state.id, state.version, state.totals);
+  }
+
+  private catchUpIfBehind(hallId: number): void {
+    const state = this.states.get(hallId);
+    if (state && (this.notified.get(hallId) ?? 0) > state.version) this.catchUp(hallId);
+  }
+
+  /** One read of the durable log per hall at a time; a request meanwhile runs one more. */
+  private catchUp(hallId: number): void {
+    if (this.catchingUp.has(hallId)) {
+      this.catchUpAgain.add(hallId);
+      return;
+    }
+    const run = (async () => {
+      do {
+        this.catchUpAgain.delete(hallId);
+        const state = this.states.get(hallId);
+        if (!state) return;
+        const changes = await this.deps.changesAfter(hallId, state.version);
+        for (const change of changes) this.deliver(change);
+      } while (this.catchUpAgain.has(hallId));
+    })()
+      .catch((error: unknown) => {
+        this.deps.logger.error('hall catch-up failed', { hall: hallId, error: String(error) });
+      })
+      .finally(() => this.catchingUp.delete(hallId));
+    this.catchingUp.set(hallId, run);
+  }
+
+  private evictIdle(): void {
+    const max = this.deps.maxIdleHalls ?? 2_000;
+    if (this.states.size <= max) return;
+    for (const [id, state] of this.states) {
+      if (this.states.size <= max) break;
+      if (state.topic.size === 0 && !this.localWrites.has(id)) this.states.delete(id);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+// The hall module: live hall state (cache + ordering), hall subscriptions and resume,
+// and hall administration.
+import type { Logger } from '../../core/logger.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { CommittedChange, StatusCounts } from '../seat/index.js';
+import { createHallHandlers } from './hall.controller.js';
+import { createHallModel } from './hall.model.js';
+import { createHallService } from './hall.service.js';
+import { HallStore } from './hall.store.js';
+import { createHallSubscriptions } from './hall.subscription.js';
+
+export { hallLayoutSpecSchema, layoutHall, type HallLayoutSpec } from './hall.layout.js';
+export type { HallStore } from './hall.store.js';
+
+export interface HallModuleDeps {
+  prisma: PrismaClient;
+  logger: Logger;
+  historySize: number;
+  changesAfter(hallId: number, afterVersion: number, upToVersion?: number): Promise<CommittedChange[]>;
+  onCounts(hallId: number, version: number, totals: StatusCounts): void;
+  announce(what: string): Promise<void>;
+}
+
+export function createHallModule(deps: HallModuleDeps) {
+  const model = createHallModel(deps.prisma);
+  const store = new HallStore({
+    loadHall: model.loadHall,
+    changesAfter: deps.changesAfter,
+    historySize: deps.historySize,
+    logger: deps.logger,
+    onCounts: deps.onCounts,
+  });
+  const service = createHallService(model, store, deps.announce);
+  return { store, handlers: createHallHandlers(service, createHallSubscriptions(store, deps.changesAfter)) };
+}

@@ -1,0 +1,19 @@
+// The seat module: status changes (the write path behind every push), the audit trail,
+// and seat types.
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { createSeatHandlers } from './seat.controller.js';
+import { createSeatModel } from './seat.model.js';
+import { createSeatService, type ChangeSink } from './seat.service.js';
+
+export { listenForSeatChanges, type SeatChangeListener } from './seat.subscription.js';
+export type { ChangeSink } from './seat.service.js';
+export * from './seat.types.js';
+
+export function createSeatModule(deps: { prisma: PrismaClient; sink: ChangeSink; onCatalogChanged: (what: string) => Promise<void> }) {
+  const service = createSeatService(createSeatModel(deps.prisma), deps.sink, deps.onCatalogChanged);
+  return {
+    handlers: createSeatHandlers(service),
+    /** The durable change log, for resume and catch-up. */
+    changesAfter: service.changesAfter,
+  };
+}

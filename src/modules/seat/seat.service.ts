@@ -1,0 +1,99 @@
+// Seat status rules: batches are all-or-nothing, no-ops are not events, expected_version
+// guards against overwriting a change the caller has not seen. Every committed change is
+// handed to the hall state (this process) at once; other processes learn of it through
+// the NOTIFY the statement sent.
+import { AppError } from '../../core/errors.js';
+import { CHANNELS } from '../../core/bus/bus.js';
+import type { Session } from '../../core/session.js';
+import type { SeatModel } from './seat.model.js';
+import type { CommittedChange, HallHistoryInput, MarkSeatsInput, SeatTypeView } from './seat.types.js';
+import { Prisma } from '../../generated/prisma/client.js';
+
+/** Where committed changes go in this process (the hall state store). */
+export interface ChangeSink {
+  writeStarted(hallId: number): void;
+  /** `change` is null when nothing committed (error, no-op, conflict). */
+  writeFinished(hallId: number, change: CommittedChange | null): void;
+}
+
+export interface MarkSeatsReply {
+  id: number;
+  version: number;
+  seats: { id: number; status: string; updated_at: string }[];
+}
+
+export function createSeatService(model: SeatModel, sink: ChangeSink, onCatalogChanged: (what: string) => Promise<void>) {
+  return {
+    async markSeats(input: MarkSeatsInput, session: Session): Promise<MarkSeatsReply> {
+      const hallId = input.hall_id;
+      sink.writeStarted(hallId);
+      let change: CommittedChange | null = null;
+      try {
+        const result = await model.markSeats(hallId, input.seats, session.userId, input.expected_version, CHANNELS.hallChanged);
+        if (!result.hallExists) throw new AppError('HallNotFound', `no hall ${hallId}`);
+        if (result.found < input.seats.length) {
+          throw new AppError('SeatNotFound', 'a seat does not belong to this hall; nothing was changed');
+        }
+        if (result.version === null) {
+          // Nothing written: a no-op, or a conflict. Read the version fresh, not from the statement's snapshot.
+          const current = (await model.currentVersion(hallId)) ?? 0;
+          if (input.expected_version !== undefined && input.expected_version !== current) {
+            throw new AppError('VersionConflict', `the hall is at version ${current}`, { version: current });
+          }
+          return { id: hallId, version: current, seats: [] };
+        }
+        change = {
+          hall_id: hallId,
+          version: result.version,
+          seats: result.seats.map((s) => ({ id: s.id, old_status: s.old_status, status: s.status, updated_at: s.updated_at.toISOString() })),
+        };
+        return { id: hallId, version: change.version, seats: change.seats.map(({ id, status, updated_at }) => ({ id, status, updated_at })) };
+      } finally {
+        sink.writeFinished(hallId, change);
+      }
+    },
+
+    async history(input: HallHistoryInput) {
+      if (!(await model.hallExists(input.hall_id))) throw new AppError('HallNotFound', `no hall ${input.hall_id}`);
+      const events = await model.history(input.hall_id, input.limit, input.before_version);
+      const oldest = events.at(-1)?.version;
+      return {
+        hall_id: input.hall_id,
+        events,
+        // Pages end at a version boundary: a version's events never straddle two pages
+        // unless one version alone exceeds the limit.
+        next_before_version: events.length === input.limit && oldest !== undefined ? oldest : null,
+      };
+    },
+
+    listSeatTypes: () => model.listSeatTypes(),
+
+    async createSeatType(data: { name: string; color: string }): Promise<SeatTypeView> {
+      const created = await uniqueName(() => model.createSeatType(data));
+      await onCatalogChanged(`seat_type:${created.id}`);
+      return created;
+    },
+
+    async updateSeatType(data: { id: number; name?: string; color?: string }): Promise<SeatTypeView> {
+      const updated = await uniqueName(() => model.updateSeatType(data.id, { name: data.name, color: data.color }));
+      if (!updated) throw new AppError('SeatTypeNotFound', `no seat type ${data.id}`);
+      await onCatalogChanged(`seat_type:${updated.id}`);
+      return updated;
+    },
+
+    changesAfter: model.changesAfter,
+  };
+}
+
+async function uniqueName<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      throw new AppError('NameTaken', 'that name is taken');
+    }
+    throw error;
+  }
+}
+
+export type SeatService = ReturnType<typeof createSeatService>;

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+export const SEAT_STATUSES = ['VACANT', 'OCCUPIED', 'MAINTENANCE'] as const;
+export type SeatStatus = (typeof SEAT_STATUSES)[number];
+export type StatusCounts = Record<SeatStatus, number>;
+
+export function emptyCounts(): StatusCounts {
+  return { VACANT: 0, OCCUPIED: 0, MAINTENANCE: 0 };
+}
+
+/** The reference client's reserve button sends RESERVED: another name for OCCUPIED, never sent back. */
+export const seatStatusSchema = z.preprocess(
+  (value) => (value === 'RESERVED' ? 'OCCUPIED' : value),
+  z.enum(SEAT_STATUSES),
+);
+
+const id = z.number().int().positive().max(2_147_483_647);
+
+const singleSeatSchema = z.object({ hall_id: id, seat_id: id, status: seatStatusSchema });
+const batchSchema = z.object({
+  hall_id: id,
+  seats: z
+    .array(z.object({ seat_id: id, status: seatStatusSchema }))
+    .min(1)
+    .max(1_000)
+    .refine((seats) => new Set(seats.map((s) => s.seat_id)).size === seats.length, 'a seat may appear once per call'),
+  expected_version: z.number().int().min(0).optional(),
+});
+
+/** Both shapes (the reference client's single seat, and the batch) become one batch. */
+export const markSeatsSchema = z.union([batchSchema, singleSeatSchema]).transform((input) =>
+  'seats' in input
+    ? input
+    : { hall_id: input.hall_id, seats: [{ seat_id: input.seat_id, status: input.status }], expected_version: undefined },
+);
+export type MarkSeatsInput = z.output<typeof markSeatsSchema>;
+
+export const hallHistorySchema = z.object({
+  hall_id: id,
+  limit: z.number().int().min(1).max(500).default(50),
+  before_version: z.number().int().min(1).optional(),
+});
+export type HallHistoryInput = z.output<typeof hallHistorySchema>;
+
+const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1e88e5');
+export const seatTypeCreateSchema = z.object({ name: z.string().trim().min(1).max(40), color: colorSchema });
+export const seatTypeUpdateSchema = z
+  .object({ id, name: z.string().trim().min(1).max(40).optional(), color: colorSchema.optional() })
+  .refine((v) => v.name !== undefined || v.color !== undefined, 'give a name or a color');
+
+/** One seat's change inside a committed hall version. */
+export interface SeatChange {
+  id: number;
+  old_status: SeatStatus;
+  status: SeatStatus;
+  updated_at: string;
+}
+
+/** One committed change of a hall: exactly one hall version. */
+export interface CommittedChange {
+  hall_id: number;
+  version: number;
+  seats: SeatChange[];
+}
+
+export interface HistoryEntry {
+  version: number;
+  seat_id: number;
+  row: number;
+  place: number;
+  old_status: SeatStatus;
+  new_status: SeatStatus;
+  username: string | null;
+  at: string;
+}
+
+export interface SeatTypeView {
+  id: number;
+  name: string;
+  color: string;
+}

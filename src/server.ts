@@ -1,0 +1,152 @@
+// The composition root: config -> database -> bus -> modules -> HTTP and WebSocket servers;
+// teardown in reverse. The only file that wires modules together.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { CHANNELS, type ChangeBus } from './core/bus/bus.js';
+import { PgliteBus } from './core/bus/pglite-bus.js';
+import { PostgresBus } from './core/bus/postgres-bus.js';
+import type { Config } from './core/config.js';
+import { openDatabase, type Database } from './core/db/index.js';
+import { createHttpApp } from './core/http/app.js';
+import type { Logger } from './core/logger.js';
+import { ProtocolRouter } from './core/protocol/router.js';
+import { resolveSecrets } from './core/secrets.js';
+import { WsServer } from './core/ws/server.js';
+import { seedDemoData } from './demo/seed.js';
+import { createCinemaModule } from './modules/cinema/index.js';
+import { createHallModule } from './modules/hall/index.js';
+import { createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
+import { createUserModule } from './modules/user/index.js';
+import { mountWebPages } from './web/pages.js';
+
+export interface RunningServer {
+  port: number;
+  wsPort: number | undefined;
+  database: Database;
+  close(): Promise<void>;
+}
+
+export async function startServer(rawConfig: Config, logger: Logger): Promise<RunningServer> {
+  const config = resolveSecrets(rawConfig, logger);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  const closers: (() => Promise<void>)[] = [() => database.close()];
+  try {
+    const { prisma } = database;
+    if (config.seedDemo) {
+      const seeded = await seedDemoData(prisma);
+      if (seeded.seeded) logger.info('demo data created', { cinemas: seeded.cinemas, halls: seeded.halls, seats: seeded.seats });
+    }
+
+    const bus = await createBus(database, logger);
+    closers.unshift(() => bus.close());
+    const announce = (what: string) => bus.notify(CHANNELS.catalogChanged, what);
+
+    const cinemas = createCinemaModule({ prisma, announce });
+    // The hall store and the seat module need each other (the store applies the seat
+    // module's commits and reads its change log), so the log is reached through `seats`.
+    let seats: ReturnType<typeof createSeatModule> | undefined;
+    const halls = createHallModule({
+      prisma,
+      logger,
+      historySize: config.hallHistorySize,
+      changesAfter: (hallId, after, upTo) => seats!.changesAfter(hallId, after, upTo),
+      onCounts: cinemas.hallCountsChanged,
+      announce,
+    });
+    seats = createSeatModule({ prisma, sink: halls.store, onCatalogChanged: announce });
+
+    let ws: WsServer | undefined;
+    const users = createUserModule({ prisma, config, logger, bus, connections: { connectionsOf: (id) => ws?.connectionsOf(id) ?? [] } });
+
+    await listenForSeatChanges(bus, halls.store);
+    await bus.listen(CHANNELS.catalogChanged, (what) => void applyCatalogChange(what));
+    bus.onReconnect(() => void cinemas.reload().catch((error: unknown) => logger.error('cinema reload failed', { error: String(error) })));
+    await users.start();
+
+    async function applyCatalogChange(what: string): Promise<void> {
+      try {
+        await cinemas.reload();
+        const [kind, id] = what.split(':');
+        if (kind === 'hall') await halls.store.refresh(Number(id));
+        else await halls.store.refreshAll();
+      } catch (error) {
+        logger.error('catalog refresh failed', { what, error: String(error) });
+      }
+    }
+
+    const router = new ProtocolRouter({
+      handlers: [...cinemas.handlers, ...halls.handlers, ...seats.handlers, ...users.handlers],
+      publicRead: config.publicRead,
+      logger,
+    });
+    ws = new WsServer({ config, router, logger, authenticate: (request) => users.authenticate(request) });
+
+    const app = createHttpApp({
+      config,
+      logger,
+      checkReady: async () => {
+        await database.ping();
+        return { ready: true, detail: { database: database.kind } };
+      },
+      mount: (express) => {
+        express.use('/api/user', users.routes);
+        mountWebPages(express, { logger });
+      },
+    });
+
+    const server = createHttpServer(config, app);
+    ws.attach(server);
+    const port = await listen(server, config.port, config.host);
+    const servers = [server];
+    let wsPort: number | undefined;
+    if (config.wsPort !== undefined) {
+      const wsOnly = createHttpServer(config, (_request, response) => response.writeHead(404).end());
+      ws.attach(wsOnly);
+      wsPort = await listen(wsOnly, config.wsPort, config.host);
+      servers.push(wsOnly);
+    }
+    logger.info('seats sync listening', { port, wsPort, database: database.kind, tls: config.tls !== undefined });
+
+    const wsServer = ws;
+    closers.unshift(async () => {
+      for (const s of servers) s.close();
+      await wsServer.close(config.shutdownTimeoutMs / 2);
+      for (const s of servers) s.closeAllConnections();
+    });
+    return { port, wsPort, database, close: () => runClosers(closers, logger) };
+  } catch (error) {
+    await runClosers(closers, logger);
+    throw error;
+  }
+}
+
+async function createBus(database: Database, logger: Logger): Promise<ChangeBus> {
+  if (database.pglite) return new PgliteBus(database.pglite);
+  const bus = new PostgresBus(database.connectionString!, logger);
+  await bus.start();
+  return bus;
+}
+
+function createHttpServer(config: Config, handler: http.RequestListener): http.Server {
+  if (!config.tls) return http.createServer(handler);
+  return https.createServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, handler);
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+async function runClosers(closers: (() => Promise<void>)[], logger: Logger): Promise<void> {
+  for (const close of closers) {
+    try {
+      await close();
+    } catch (error) {
+      logger.warn('shutdown step failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

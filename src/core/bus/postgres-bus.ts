@@ -69,7 +69,8 @@ export class PostgresBus implements ChangeBus {
   }
 
   private async openClient(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true });
+    // Named so operators (and the test that kills it) can find it in pg_stat_activity.
+    const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true, application_name: 'seats-sync-listener' });
     client.on('notification', (message) => {
       for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? '');
     });

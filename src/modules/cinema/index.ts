@@ -14,3 +14,8 @@ export function createCinemaModule(deps: { prisma: PrismaClient; announce: (what
     reload: () => service.reload(),
   };
 }
+
+/** The handlers' metadata (type, schema, access, errors) for docs/protocol.md; never called. */
+export function describeCinemaHandlers() {
+  return createCinemaHandlers(undefined as never, undefined as never);
+}

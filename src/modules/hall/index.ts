@@ -9,7 +9,7 @@ import { createHallService } from './hall.service.js';
 import { HallStore } from './hall.store.js';
 import { createHallSubscriptions } from './hall.subscription.js';
 
-export { hallLayoutSpecSchema, layoutHall, type HallLayoutSpec } from './hall.layout.js';
+export { hallLayoutSpecSchema, layoutBounds, layoutHall, type HallLayoutSpec, type LayoutSeat } from './hall.layout.js';
 export type { HallStore } from './hall.store.js';
 
 export interface HallModuleDeps {
@@ -32,4 +32,9 @@ export function createHallModule(deps: HallModuleDeps) {
   });
   const service = createHallService(model, store, deps.announce);
   return { store, handlers: createHallHandlers(service, createHallSubscriptions(store, deps.changesAfter)) };
+}
+
+/** The handlers' metadata (type, schema, access, errors) for docs/protocol.md; never called. */
+export function describeHallHandlers() {
+  return createHallHandlers(undefined as never, undefined as never);
 }

@@ -17,3 +17,8 @@ export function createSeatModule(deps: { prisma: PrismaClient; sink: ChangeSink;
     changesAfter: service.changesAfter,
   };
 }
+
+/** The handlers' metadata (type, schema, access, errors) for docs/protocol.md; never called. */
+export function describeSeatHandlers() {
+  return createSeatHandlers(undefined as never);
+}

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/core/config.js';
+
+describe('config', () => {
+  it('has working defaults on a bare machine', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 3000);
+    assert.equal(config.dataDir, './data');
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.publicRead, true);
+    assert.equal(config.ws.maxPayloadBytes, 64 * 1024);
+    assert.equal(config.ws.messagesPerSecond, 50);
+    assert.equal(config.ws.perMessageDeflate, false);
+    assert.equal(config.log.format, 'pretty');
+  });
+
+  it('names every bad variable in one message', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', PUBLIC_READ: 'maybe' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /PORT/);
+        assert.match(error.message, /DATABASE_URL/);
+        assert.match(error.message, /PUBLIC_READ/);
+        assert.doesNotMatch(error.message, /\n/);
+        return true;
+      },
+    );
+  });
+
+  it('requires both secrets in production', () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /JWT_SECRET is required.*TOTP_ENCRYPTION_KEY is required/);
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), TOTP_ENCRYPTION_KEY: 'ab'.repeat(32) });
+    assert.equal(config.log.format, 'json');
+    assert.equal(config.totpEncryptionKey?.length, 32);
+  });
+
+  it('rejects a short JWT secret and a malformed key without echoing them', () => {
+    assert.throws(
+      () => loadConfig({ JWT_SECRET: 'short-secret-value', TOTP_ENCRYPTION_KEY: 'not-a-key' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /JWT_SECRET must be at least 32 characters/);
+        assert.match(error.message, /TOTP_ENCRYPTION_KEY must be 32 bytes/);
+        assert.doesNotMatch(error.message, /short-secret-value|not-a-key/);
+        return true;
+      },
+    );
+  });
+
+  it('uses WS_PORT only when it differs from PORT', () => {
+    assert.equal(loadConfig({ PORT: '4000', WS_PORT: '4000' }).wsPort, undefined);
+    assert.equal(loadConfig({ PORT: '4000', WS_PORT: '4001' }).wsPort, 4001);
+  });
+});

@@ -1,0 +1,54 @@
+// Users as an authenticator app sees them: enrol through the HTTP flow, read the secret
+// from the otpauth:// URI, compute codes, keep the session cookie.
+import { generateSync } from 'otplib';
+import type { PrismaClient } from '../../src/generated/prisma/client.js';
+
+export interface EnrolledUser {
+  username: string;
+  secret: string;
+  cookie: string;
+  recoveryCodes: string[];
+}
+
+/** The TOTP code for now + `stepOffset` 30 s steps (a newer step than one already used). */
+export function totpCode(secret: string, stepOffset = 0): string {
+  return generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + stepOffset * 30 });
+}
+
+export function secretFromUri(uri: string): string {
+  const secret = new URL(uri).searchParams.get('secret');
+  if (!secret) throw new Error(`no secret in ${uri}`);
+  return secret;
+}
+
+export async function post(baseUrl: string, path: string, body: unknown, cookie?: string) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as { data: any; status: string; error: string | null };
+  return { response, json, setCookie: response.headers.get('set-cookie') };
+}
+
+/** `name=value` of the session cookie set by a response. */
+export function cookieOf(setCookie: string | null): string {
+  if (!setCookie) throw new Error('no Set-Cookie');
+  return setCookie.split(';')[0]!;
+}
+
+export async function enrol(baseUrl: string, username: string): Promise<EnrolledUser> {
+  const start = await post(baseUrl, '/api/user/auth_start', { username });
+  if (start.json.data?.status !== 'candidate') throw new Error(`auth_start: ${JSON.stringify(start.json)}`);
+  const secret = secretFromUri(start.json.data.qr_url);
+  const registered = await post(baseUrl, '/api/user/register', { username, code: totpCode(secret) });
+  if (registered.json.status !== 'success') throw new Error(`register: ${JSON.stringify(registered.json)}`);
+  return { username, secret, cookie: cookieOf(registered.setCookie), recoveryCodes: registered.json.data.recovery_codes };
+}
+
+/** Enrols a user and gives it a role directly in the database (as `npm run user -- set-role` does). */
+export async function userWithRole(baseUrl: string, prisma: PrismaClient, username: string, role: 'viewer' | 'staff' | 'admin'): Promise<EnrolledUser> {
+  const user = await enrol(baseUrl, username);
+  if (role !== 'viewer') await prisma.user.update({ where: { username }, data: { role } });
+  return user;
+}

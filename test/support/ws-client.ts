@@ -1,0 +1,101 @@
+// A raw protocol client for tests: send any frame (valid or not), await replies by eid,
+// and collect pushes per subscription eid. Deliberately thin, so tests see the wire.
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+
+export interface Frame {
+  type: string;
+  eid: string;
+  ts: number;
+  status: 'success' | 'error' | 'snapshot' | 'update';
+  data: any;
+  error: string | null;
+}
+
+export class TestClient {
+  readonly frames: Frame[] = [];
+  closeCode: number | undefined;
+  private waiters: { predicate: (frame: Frame) => boolean; resolve: (frame: Frame) => void }[] = [];
+  readonly closed: Promise<number>;
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as Frame;
+      this.frames.push(frame);
+      this.waiters = this.waiters.filter((waiter) => {
+        if (!waiter.predicate(frame)) return true;
+        waiter.resolve(frame);
+        return false;
+      });
+    });
+    this.closed = new Promise((resolve) => socket.on('close', (code) => resolve((this.closeCode = code))));
+  }
+
+  static connect(url: string, options: { cookie?: string; origin?: string } = {}): Promise<TestClient> {
+    const headers: Record<string, string> = {};
+    if (options.cookie) headers.cookie = options.cookie;
+    const socket = new WebSocket(url, { headers, ...(options.origin ? { origin: options.origin } : {}) });
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(new TestClient(socket)));
+      socket.once('error', reject);
+      socket.once('unexpected-response', (_request, response) => reject(new Error(`upgrade refused: ${response.statusCode}`)));
+    });
+  }
+
+  sendRaw(data: string | Buffer, binary = false): void {
+    this.socket.send(data, { binary });
+  }
+
+  /** Sends a request and resolves with the reply carrying its eid. */
+  request(type: string, data: unknown = null, eid: string = randomUUID()): Promise<Frame> {
+    // Only frames after this send: a re-used eid (resubscribe) has older replies.
+    const after = this.frames.length;
+    const reply = this.waitFor(
+      (frame) => frame.eid === eid && frame.type === type && frame.status !== 'update' && this.frames.indexOf(frame) >= after,
+      `reply to ${type}`,
+    );
+    this.socket.send(JSON.stringify({ type, data, eid, ts: Date.now() }));
+    return reply;
+  }
+
+  /** Like request, but throws unless the reply succeeded; returns its data. */
+  async call(type: string, data: unknown = null, eid?: string): Promise<any> {
+    const reply = await this.request(type, data, eid);
+    if (reply.status === 'error') throw new Error(`${type} failed: ${reply.error} ${JSON.stringify(reply.data)}`);
+    return reply.data;
+  }
+
+  pushes(eid: string, status?: Frame['status']): Frame[] {
+    return this.frames.filter((f) => f.eid === eid && (f.status === 'update' || f.status === 'snapshot') && (!status || f.status === status) && !this.isReply(f));
+  }
+
+  waitFor(predicate: (frame: Frame) => boolean, what = 'frame', timeoutMs = 5_000): Promise<Frame> {
+    const seen = this.frames.find((frame) => predicate(frame));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+      this.waiters.push({
+        predicate,
+        resolve: (frame) => {
+          clearTimeout(timer);
+          resolve(frame);
+        },
+      });
+    });
+  }
+
+  /** Waits until a hall subscription has seen `version`. */
+  waitForVersion(eid: string, version: number, timeoutMs = 5_000): Promise<Frame> {
+    return this.waitFor((f) => f.eid === eid && f.status === 'update' && f.data?.version >= version, `version ${version}`, timeoutMs);
+  }
+
+  close(): Promise<number> {
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) this.socket.close();
+    return this.closed;
+  }
+
+  private isReply(frame: Frame): boolean {
+    // The first frame for an eid is the reply to the request that created it.
+    return this.frames.find((f) => f.eid === frame.eid) === frame && frame.status !== 'update';
+  }
+}

@@ -52,7 +52,9 @@ export class Connection {
       this.close(CLOSE_CODES.slowConsumer.code, 'slow consumer');
       return;
     }
-    this.socket.send(frame);
+    // Pushes are Buffers; `ws` would send those as binary frames, which browsers hand
+    // over as Blobs. The protocol is text JSON, so say so explicitly.
+    this.socket.send(frame, { binary: false });
   }
 
   /** A shared push body plus this subscription's eid tail: one copy, no JSON work. */
@@ -100,7 +102,7 @@ export class Connection {
   close(code: number, reason: string, graceMs = 2_000): void {
     if (this.closing) return;
     this.closing = true;
-    this.logger.debug('closing connection', { code, reason });
+    this.logger.debug('closing connection', { closeCode: code, reason });
     this.socket.close(code, reason);
     setTimeout(() => this.socket.terminate(), graceMs).unref();
   }

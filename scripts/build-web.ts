@@ -1,0 +1,57 @@
+// Bundles the pages (web/) into web/dist: each page's script and stylesheet under
+// assets/, its HTML at the top. Run by `npm run build:web`, and by the server on first
+// start when web/dist is missing (src/web/pages.ts).
+import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url));
+export const DEFAULT_DIST_DIR = join(WEB_DIR, 'dist');
+
+const ENTRY_POINTS = [
+  { in: 'pages/display/hall-display.ts', out: 'display-hall' },
+  { in: 'pages/display/display-index.ts', out: 'display-index' },
+  { in: 'pages/staff/staff.ts', out: 'staff' },
+  { in: 'styles/display.css', out: 'display' },
+  { in: 'styles/staff.css', out: 'staff' },
+];
+
+/**
+ * `replace: false` is for a server building on start: if another process finished a build
+ * first, that one stays. `npm run build:web` replaces whatever is there.
+ */
+export async function buildWebPages(outDir: string = DEFAULT_DIST_DIR, { replace = true }: { replace?: boolean } = {}): Promise<void> {
+  // Built beside and swapped in whole, so a server never serves half a build.
+  const staging = `${outDir}.tmp-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  await build({
+    absWorkingDir: WEB_DIR,
+    entryPoints: ENTRY_POINTS,
+    outdir: join(staging, 'assets'),
+    bundle: true,
+    format: 'esm',
+    // Lobby TVs run old browsers longer than phones do.
+    target: ['chrome100', 'firefox100', 'safari15'],
+    minify: true,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  for (const name of await readdir(WEB_DIR)) {
+    if (name.endsWith('.html')) await copyFile(join(WEB_DIR, name), join(staging, basename(name)));
+  }
+  await mkdir(dirname(outDir), { recursive: true });
+  if (replace) await rm(outDir, { recursive: true, force: true });
+  try {
+    await rename(staging, outDir);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    // Renaming onto a directory that is not empty fails: another process built it first.
+    if (replace || !['ENOTEMPTY', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await buildWebPages(process.argv[2]);
+  console.log(`web pages built into ${process.argv[2] ?? DEFAULT_DIST_DIR}`);
+}

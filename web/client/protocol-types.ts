@@ -1,0 +1,208 @@
+// The wire shapes of docs/protocol-draft.md, as the pages and tests see them. The server
+// validates with zod; this side only needs the shapes, so it stays dependency-free and
+// can be bundled for the browser.
+
+export type SeatStatus = 'VACANT' | 'OCCUPIED' | 'MAINTENANCE';
+export const SEAT_STATUSES: readonly SeatStatus[] = ['VACANT', 'OCCUPIED', 'MAINTENANCE'];
+export type StatusCounts = Record<SeatStatus, number>;
+export type Role = 'viewer' | 'staff' | 'admin';
+
+export interface SeatType {
+  id: number;
+  name: string;
+  color: string;
+}
+
+export interface SeatGeometry {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  rotation: number;
+}
+
+export interface Seat extends SeatGeometry {
+  id: number;
+  row: number;
+  place: number;
+  status: SeatStatus;
+  updated_at: string;
+  seat_type: SeatType;
+}
+
+export interface HallSeatType extends SeatType {
+  seats_count: number;
+  seats: StatusCounts;
+}
+
+export interface Hall {
+  id: number;
+  cinema_id: number;
+  cinema_name: string;
+  name: string;
+  rows: number;
+  places: number;
+  version: number;
+  seats: Seat[];
+  seat_types: HallSeatType[];
+}
+
+export interface SeatChange {
+  id: number;
+  status: SeatStatus;
+  updated_at: string;
+}
+
+export interface HallUpdate {
+  id: number;
+  version: number;
+  seats: SeatChange[];
+  seat_types: { id: number; seats: StatusCounts }[];
+}
+
+export interface HallSummary {
+  id: number;
+  name: string;
+  rows: number;
+  places: number;
+  seats_count: StatusCounts;
+}
+
+export interface Cinema {
+  id: number;
+  name: string;
+  color: string;
+  created_at: string;
+  halls: HallSummary[];
+}
+
+/** A `cinemas.subscribe` update: only the changed halls' counts, to deep-merge by id. */
+export type CinemasUpdate = { id: number; halls: { id: number; seats_count: StatusCounts }[] }[];
+
+export type UserStatus = { status: 'guest' } | { status: 'user'; username: string; role: Role };
+
+export interface HistoryEvent {
+  version: number;
+  seat_id: number;
+  row: number;
+  place: number;
+  old_status: SeatStatus;
+  new_status: SeatStatus;
+  username: string | null;
+  at: string;
+}
+
+export interface HallHistory {
+  hall_id: number;
+  events: HistoryEvent[];
+  next_before_version: number | null;
+}
+
+export interface LayoutSpec {
+  rows: number;
+  places: number | number[];
+  aisles_after?: number[];
+  shape?: 'straight' | 'curved';
+  seat_type_id: number;
+  row_seat_types?: { row: number; seat_type_id: number }[];
+  seat_seat_types?: { row: number; place: number; seat_type_id: number }[];
+}
+
+export interface PreviewSeat extends SeatGeometry {
+  row: number;
+  place: number;
+  seat_type_id: number;
+}
+
+export interface LayoutPreview {
+  rows: number;
+  places: number;
+  seats: PreviewSeat[];
+}
+
+export interface UserSummary {
+  username: string;
+  role: Role;
+  created_at: string;
+  last_login_at: string | null;
+}
+
+export interface SeatStatusResult {
+  id: number;
+  version: number;
+  seats: SeatChange[];
+}
+
+/** Request type -> [data sent, reply data]. Subscriptions have their own methods. */
+export interface RequestMap {
+  'cinemas.get_cinemas': [null, Cinema[]];
+  'hall.get': [{ id: number }, Hall];
+  'seat_type.list': [null, SeatType[]];
+  'hall.update_seat_status': [
+    { hall_id: number; seats: { seat_id: number; status: SeatStatus }[]; expected_version?: number },
+    SeatStatusResult,
+  ];
+  'hall.history': [{ hall_id: number; limit?: number; before_version?: number }, HallHistory];
+  'hall.preview': [{ layout: LayoutSpec }, LayoutPreview];
+  'hall.create': [{ cinema_id: number; name: string; layout: LayoutSpec }, Hall];
+  'user.list': [null, { users: UserSummary[] }];
+  'user.set_role': [{ username: string; role: Role }, { username: string; role: Role }];
+  'hall.unsubscribe': [{ sub_eid: string }, { unsubscribed: number }];
+  'cinemas.unsubscribe': [{ sub_eid: string }, { unsubscribed: number }];
+  'user.unsubscribe': [{ sub_eid: string }, { unsubscribed: number }];
+}
+export type RequestType = keyof RequestMap;
+
+/** Codes the server sends (src/core/errors.ts), plus the ones this client raises itself. */
+export type ErrorCode =
+  | 'ValidationError'
+  | 'InvalidJson'
+  | 'UnknownMessageType'
+  | 'MessageTooLarge'
+  | 'BinaryNotSupported'
+  | 'RateLimitExceeded'
+  | 'Unauthorized'
+  | 'Forbidden'
+  | 'CinemaNotFound'
+  | 'HallNotFound'
+  | 'SeatNotFound'
+  | 'SeatTypeNotFound'
+  | 'UserNotFound'
+  | 'NameTaken'
+  | 'HallHasOccupiedSeats'
+  | 'CinemaHasOccupiedSeats'
+  | 'SeatTypeInUse'
+  | 'VersionConflict'
+  | 'NotSubscribed'
+  | 'InvalidCode'
+  | 'TooManyLoginAttempts'
+  | 'RegistrationNotFound'
+  | 'UserExists'
+  | 'OriginNotAllowed'
+  | 'ServiceUnavailable'
+  | 'InternalServerError'
+  /** The socket closed before the reply came; the request may or may not have been applied. */
+  | 'ConnectionLost'
+  /** No reply within the client's timeout. */
+  | 'Timeout'
+  /** An HTTP request failed before any reply (offline, server down). */
+  | 'NetworkError';
+
+/** Error replies carry `{message, ...details}` in data. */
+export interface ErrorData {
+  message?: string;
+  version?: number;
+  retry_after?: number;
+  issues?: { path: (string | number)[] | string; message: string }[];
+  [detail: string]: unknown;
+}
+
+/** Every frame the server sends. */
+export interface Frame {
+  type: string;
+  eid: string;
+  ts: number;
+  status: 'success' | 'error' | 'snapshot' | 'update';
+  data: unknown;
+  error: ErrorCode | null;
+}

@@ -1,0 +1,59 @@
+// The staff console (/staff): who is logged in decides what shows. The socket's
+// user.subscribe is the one source of that, so a logout or role change made elsewhere
+// (another tab, an admin) takes effect here at once.
+import { ProtocolClient } from '../../client/protocol-client.js';
+import type { UserStatus } from '../../client/protocol-types.js';
+import { bindConnectionBanner } from '../shared/connection-banner.js';
+import { byId } from '../shared/dom.js';
+import { errorInWords } from '../shared/error-words.js';
+import { socketUrl } from '../shared/socket-url.js';
+import { HallBuilder } from './admin-hall-builder.js';
+import { RoleEditor } from './admin-roles.js';
+import { authApi } from './auth-api.js';
+import { HallConsole } from './hall-console.js';
+import { createLoginPanel } from './login-panel.js';
+
+const client = new ProtocolClient({ url: socketUrl() });
+bindConnectionBanner(client, byId('banner'));
+
+// The cookie set by the login reply only reaches the socket on a new upgrade request.
+const login = createLoginPanel(() => client.reconnect());
+const hallConsole = new HallConsole(client);
+const builder = new HallBuilder(client);
+const roles = new RoleEditor(client);
+let shownAs: string | null = null;
+
+byId('logout').addEventListener('click', () => {
+  authApi
+    .logout()
+    .catch((error: unknown) => (byId('login-message').textContent = errorInWords(error)))
+    .finally(() => client.reconnect());
+});
+
+client.subscribeUser({ status: show });
+client.connect();
+
+function show(user: UserStatus): void {
+  const key = user.status === 'user' ? `${user.username}:${user.role}` : 'guest';
+  if (key === shownAs) return; // a resubscribe after reconnect repeats the same status
+  shownAs = key;
+  const loggedIn = user.status === 'user';
+  byId('login').hidden = loggedIn;
+  byId('console').hidden = !loggedIn;
+  byId('who').hidden = !loggedIn;
+  byId('admin').hidden = !(loggedIn && user.role === 'admin');
+  if (!loggedIn) {
+    hallConsole.stop();
+    login.reset();
+    return;
+  }
+  byId('who-name').textContent = `${user.username} (${user.role})`;
+  hallConsole.start(user.role !== 'viewer');
+  if (user.role === 'admin') {
+    void roles.load();
+    client
+      .request('cinemas.get_cinemas', null)
+      .then((cinemas) => builder.start(cinemas))
+      .catch((error: unknown) => (byId('builder-message').textContent = errorInWords(error)));
+  }
+}

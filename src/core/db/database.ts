@@ -1,0 +1,16 @@
+import type { PGlite } from '@electric-sql/pglite';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  /** Through PrismaPg (pool of 10) on a server, PrismaPGlite when embedded. */
+  prisma: PrismaClient;
+  /** Embedded mode only: the change bus listens on this instance (notifications do not cross processes). */
+  pglite: PGlite | undefined;
+  /** Server mode only: the change bus opens its own pg.Client on it for LISTEN. */
+  connectionString: string | undefined;
+  /** Throws when the database cannot answer (used by /ready). */
+  ping(): Promise<void>;
+  /** Disconnects Prisma, ends pools, closes PGlite and releases the data folder. */
+  close(): Promise<void>;
+}

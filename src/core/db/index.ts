@@ -1,0 +1,23 @@
+// The database layer's public surface: open (and migrate) the configured database.
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Database } from './database.js';
+import type { MigratorOptions } from './migrator.js';
+import { openPGlite } from './open-pglite.js';
+import { openPostgres } from './open-postgres.js';
+
+export type { Database } from './database.js';
+export { DatabaseNewerThanCodeError, DataDirLockedError, MigrationHistoryDivergedError } from './errors.js';
+export { applyMigrations, createMigration, type MigrationTarget } from './migrator.js';
+
+export interface OpenDatabaseOptions extends Pick<Config, 'databaseUrl' | 'dataDir'>, Pick<MigratorOptions, 'migrationsDir' | 'cacheDir'> {
+  logger: Logger;
+}
+
+/**
+ * A PostgreSQL server when `databaseUrl` is set, else an embedded PGlite in `dataDir`;
+ * migrated before it is returned.
+ */
+export function openDatabase({ databaseUrl, dataDir, logger, ...migrator }: OpenDatabaseOptions): Promise<Database> {
+  return databaseUrl === undefined ? openPGlite(dataDir, logger, migrator) : openPostgres(databaseUrl, logger, migrator);
+}

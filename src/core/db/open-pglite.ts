@@ -1,0 +1,46 @@
+// Embedded mode: PGlite (PostgreSQL compiled to WebAssembly) in a data folder, kept across
+// restarts. PGlite runs with fsync off: a killed process loses nothing that was committed,
+// but a power loss or OS crash can lose or corrupt recent writes. Use a PostgreSQL server
+// (DATABASE_URL) where that matters.
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../../generated/prisma/client.js';
+import type { Logger } from '../logger.js';
+import { lockDataDir } from './data-dir-lock.js';
+import type { Database } from './database.js';
+import { applyMigrations, type MigratorOptions } from './migrator.js';
+import { copyTemplate, ensureTemplate, isDatabaseFolder } from './pglite-template.js';
+
+export async function openPGlite(dataDir: string, logger: Logger, migrator: MigratorOptions): Promise<Database> {
+  await mkdir(dataDir, { recursive: true });
+  const lock = await lockDataDir(dataDir);
+  let pglite: PGlite | undefined;
+  try {
+    // A new folder starts from the migrated template instead of running initdb.
+    if (!(await isDatabaseFolder(dataDir))) copyTemplate(await ensureTemplate({ ...migrator, logger }), dataDir);
+    pglite = await PGlite.create({ dataDir });
+    await applyMigrations({ kind: 'pglite', pglite }, { ...migrator, logger });
+  } catch (error) {
+    await pglite?.close();
+    await lock.release();
+    throw error;
+  }
+  const instance = pglite;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(instance) });
+  return {
+    kind: 'pglite',
+    prisma,
+    pglite: instance,
+    connectionString: undefined,
+    async ping() {
+      await prisma.$queryRaw`SELECT 1`;
+    },
+    async close() {
+      await prisma.$disconnect();
+      // The adapter never closes the instance it was given.
+      await instance.close();
+      await lock.release();
+    },
+  };
+}

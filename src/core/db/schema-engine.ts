@@ -1,0 +1,61 @@
+// Prisma's schema engine compiled to WebAssembly: the native one would have to be
+// downloaded, and this machine has no internet (docs in shared/design/prisma-offline.md).
+//
+// Two process-wide facts shape this file:
+// - the wasm-bindgen glue keeps the instance in its own module scope, so there is one
+//   engine instance per process however often we load it: we load it once;
+// - two engine calls in flight at once throw an uncaught error that kills the process
+//   (not a rejection), so every session runs behind one process-wide queue.
+import { readFile } from 'node:fs/promises';
+import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
+import type { SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import type { Logger } from '../logger.js';
+
+export type { SchemaEngine };
+
+/** Every engine input needs it, even empty: a missing field kills the process. */
+export const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
+
+let loading: Promise<void> | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+
+async function instantiate(): Promise<void> {
+  const bytes = await readFile(new URL('schema_engine_bg.wasm', import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg')));
+  const imports: WebAssembly.ModuleImports = { ...glue };
+  for (const name of Object.keys(glue).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
+    // The engine's timers (connection timeouts) would keep the process alive ~10 s after
+    // the last migration; unref'ed they still fire while anything else keeps it running.
+    imports[name] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
+  }
+  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': imports });
+  glue.__wbg_set_wasm(instance.exports);
+  (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
+}
+
+/**
+ * Runs `work` with an engine connected through `factory`, strictly after every other
+ * session of this process, and frees the engine afterwards.
+ */
+export function withSchemaEngine<T>(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  logger: Logger | undefined,
+  work: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
+  const session = queue.then(async () => {
+    loading ??= instantiate();
+    await loading;
+    const engine = await glue.SchemaEngine.new(
+      { datamodels: undefined },
+      (line: string) => logger?.debug('schema engine', { line }),
+      bindMigrationAwareSqlAdapterFactory(factory),
+    );
+    try {
+      return await work(engine);
+    } finally {
+      engine.free();
+    }
+  });
+  queue = session.catch(() => undefined);
+  return session;
+}

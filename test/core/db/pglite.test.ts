@@ -1,0 +1,95 @@
+// The embedded mode, whatever backend the rest of the suite runs on.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { LOCK_FILE_NAME } from '../../../src/core/db/data-dir-lock.js';
+import { DataDirLockedError, openDatabase } from '../../../src/core/db/index.js';
+import { createTestDatabase, quietLogger, type TestDatabase } from '../../support/database.js';
+
+describe('embedded PGlite', () => {
+  let testDatabase: TestDatabase;
+  let lockFile: string;
+  const open = () => openDatabase({ databaseUrl: undefined, dataDir: testDatabase.dataDir, logger: quietLogger });
+  const exists = (path: string) =>
+    stat(path).then(
+      () => true,
+      () => false,
+    );
+
+  before(async () => {
+    testDatabase = await createTestDatabase();
+    lockFile = join(testDatabase.dataDir, LOCK_FILE_NAME);
+  });
+
+  after(() => testDatabase?.drop());
+
+  it('keeps its data across close and reopen', async () => {
+    const first = await open();
+    assert.equal(first.kind, 'pglite');
+    assert.ok(first.pglite);
+    assert.equal(first.connectionString, undefined);
+    await first.prisma.cinema.create({ data: { name: 'Kept', color: '#000' } });
+    await first.close();
+    assert.equal(await exists(lockFile), false, 'close releases the lock');
+
+    const second = await open();
+    try {
+      await second.ping();
+      assert.deepEqual(
+        (await second.prisma.cinema.findMany()).map((cinema) => cinema.name),
+        ['Kept'],
+      );
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses a second open of a folder that is open, and allows it after close', async () => {
+    const first = await open();
+    try {
+      await assert.rejects(open(), (error: unknown) => {
+        assert.ok(error instanceof DataDirLockedError);
+        assert.equal(error.pid, process.pid);
+        assert.match(error.message, /in use by process/);
+        return true;
+      });
+      // The refused open must not have taken the lock from the first one.
+      assert.equal((await readFile(lockFile, 'utf8')).trim(), String(process.pid));
+      await first.ping();
+    } finally {
+      await first.close();
+    }
+    const again = await open();
+    await again.close();
+  });
+
+  it('refuses a folder locked by another live process', async () => {
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    try {
+      await writeFile(lockFile, `${other.pid}\n`);
+      await assert.rejects(open(), (error: unknown) => error instanceof DataDirLockedError && error.pid === other.pid);
+    } finally {
+      other.kill();
+    }
+  });
+
+  it('takes over the lock of a process that is gone', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    await writeFile(lockFile, `${gone}\n`);
+    const database = await open();
+    try {
+      assert.equal((await readFile(lockFile, 'utf8')).trim(), String(process.pid));
+      assert.equal((await database.prisma.cinema.count()), 1);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('takes over a lock with its own pid that it does not hold (a restarted container is pid 1 again)', async () => {
+    await writeFile(lockFile, `${process.pid}\n`);
+    const database = await open();
+    await database.close();
+  });
+});

@@ -56,7 +56,9 @@ function readOrCreate(path: string, logger: Logger): StoredSecrets {
   } finally {
     unlinkSync(temporary);
   }
-  logger.warn('generated JWT_SECRET and TOTP_ENCRYPTION_KEY for this data folder; set them in the environment for production', { file: path });
+  // Instances sharing one PostgreSQL database but not this folder would each make their
+  // own: they could neither read each other's cookies nor decrypt each other's users.
+  logger.warn('generated JWT_SECRET and TOTP_ENCRYPTION_KEY for this data folder; set them in the environment for production and for several instances', { file: path });
   return generated;
 }
 

@@ -1,0 +1,88 @@
+// The user module's public surface: HTTP routes for login, the session lookup for the
+// WebSocket upgrade, the socket handlers, and role administration for the CLI.
+import type { IncomingMessage } from 'node:http';
+import type { Router } from 'express';
+import { CHANNELS, type ChangeBus } from '../../core/bus/bus.js';
+import type { Config } from '../../core/config.js';
+import type { Logger } from '../../core/logger.js';
+import type { MessageHandler } from '../../core/protocol/handler.js';
+import type { Session } from '../../core/session.js';
+import type { Connection } from '../../core/ws/connection.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { readSessionCookie } from './session-cookie.js';
+import { createUserAdmin, type UserAdmin } from './user.admin.js';
+import { createUserHandlers } from './user.controller.js';
+import { createUserModel } from './user.model.js';
+import { createUserRoutes } from './user.routes.js';
+import { createUserService } from './user.service.js';
+import { UserSubscriptions } from './user.subscription.js';
+
+export { roleSchema, usernameSchema } from './user.types.js';
+export type { UserAdmin } from './user.admin.js';
+export { USER_HTTP_ENDPOINTS, type HttpEndpoint } from './user.http-reference.js';
+
+export interface UserModuleDeps {
+  prisma: PrismaClient;
+  /** After resolveSecrets: jwtSecret and totpEncryptionKey are set. */
+  config: Config;
+  logger: Logger;
+  bus: ChangeBus;
+  connections: { connectionsOf(userId: number): Connection[] };
+}
+
+export interface UserModule {
+  /** Mounted at /api/user. */
+  routes: Router;
+  /** Session cookie -> verified JWT -> user row with the same session_version; else null (a guest). */
+  authenticate(request: IncomingMessage): Promise<Session | null>;
+  handlers: MessageHandler[];
+  /** Listens for user changes from every instance. */
+  start(): Promise<void>;
+}
+
+export function createUserModule(deps: UserModuleDeps): UserModule {
+  const logger = deps.logger.child({ module: 'user' });
+  const model = createUserModel(deps.prisma);
+  const notifyUserChanged = (userId: number): Promise<void> =>
+    // The change is committed already; a lost notification only delays other instances
+    // until their bus reconnects and re-checks, so it must not fail the request.
+    deps.bus.notify(CHANNELS.userChanged, String(userId)).catch((error: unknown) => {
+      logger.error('user change notification failed', { userId, error: error instanceof Error ? error.message : String(error) });
+    });
+  const service = createUserService({ model, config: deps.config, logger, notifyUserChanged });
+  const admin = createUserAdmin({ model, logger, notifyUserChanged });
+  const subscriptions = new UserSubscriptions({
+    connections: deps.connections,
+    loadAccount: (userId) => service.account(userId),
+    publicRead: deps.config.publicRead,
+    logger,
+  });
+
+  return {
+    routes: createUserRoutes(service, deps.config.sessionTtlSeconds),
+    async authenticate(request) {
+      const session = await service.sessionFromToken(readSessionCookie(request));
+      if (session) subscriptions.remember(session.userId);
+      return session;
+    },
+    handlers: createUserHandlers({ service, admin, subscriptions }),
+    start: () => subscriptions.start(deps.bus),
+  };
+}
+
+/**
+ * Role administration without a running server (`npm run user`). `notifyUserChanged`
+ * tells running servers, if any, to apply the change to open sockets.
+ */
+export function createUserAdminTools(deps: {
+  prisma: PrismaClient;
+  logger: Logger;
+  notifyUserChanged(userId: number): Promise<void>;
+}): UserAdmin {
+  return createUserAdmin({ model: createUserModel(deps.prisma), logger: deps.logger, notifyUserChanged: deps.notifyUserChanged });
+}
+
+/** The handlers' metadata (type, schema, access, errors) for docs/protocol.md; never called. */
+export function describeUserHandlers(): MessageHandler[] {
+  return createUserHandlers({} as never);
+}

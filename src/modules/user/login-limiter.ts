@@ -1,0 +1,58 @@
+// Wrong-code limit per username and per client address (default 5 per 15 minutes),
+// counted in the database so it holds across instances.
+//
+// Every code check is charged up front: a failure row per key is written *before* the
+// code is looked at, then the earlier rows are counted. Checking first and writing
+// after a wrong code would let a burst of parallel guesses all pass the check; charged
+// first, the k-th concurrent attempt always sees at least k rows, so no more than the
+// limit are ever checked per window. A right code takes its charge back; a refused
+// (over the limit) attempt too, so hammering a locked name does not extend its lock.
+//
+// A successful login does not clear earlier failures of the name: otherwise each login
+// of the real user would hand an attacker a fresh set of guesses at that account.
+import type { Config } from '../../core/config.js';
+import { AppError } from '../../core/errors.js';
+import type { UserModel } from './user.model.js';
+
+/** An attempt's charge: settle() takes it back after a right code. */
+export interface LoginAttempt {
+  settle(): Promise<void>;
+}
+
+export function createLoginLimiter(model: UserModel, limits: Config['login']) {
+  const windowMs = limits.windowSeconds * 1000;
+
+  return {
+    /** Charges one attempt against each key; throws TooManyLoginAttempts when over. */
+    async charge(keys: string[]): Promise<LoginAttempt> {
+      const rows = await model.recordLoginFailures(keys);
+      const ids = rows.map((row) => row.id);
+      // The database's clock, from the rows just written: every instance measures the window the same way.
+      const now = Math.max(...rows.map((row) => row.created_at.getTime()));
+      const since = new Date(now - windowMs);
+      await model.pruneLoginFailures(since);
+
+      let blockedUntil = 0;
+      for (const key of keys) {
+        const earlier = await model.recentLoginFailures(key, since, ids, limits.maxFailures);
+        // Blocked while `maxFailures` earlier failures are in the window; free again once
+        // the oldest of them leaves it.
+        const oldest = earlier[limits.maxFailures - 1];
+        if (oldest) blockedUntil = Math.max(blockedUntil, oldest.getTime() + windowMs);
+      }
+      if (blockedUntil > 0) {
+        await model.deleteLoginFailures(ids);
+        throw new AppError('TooManyLoginAttempts', 'too many wrong codes; wait before trying again', {
+          retry_after: Math.max(1, Math.ceil((blockedUntil - now) / 1000)),
+        });
+      }
+      return { settle: () => model.deleteLoginFailures(ids) };
+    },
+  };
+}
+
+export type LoginLimiter = ReturnType<typeof createLoginLimiter>;
+
+export function loginLimitKeys(username: string, ip: string): string[] {
+  return [`user:${username}`, `ip:${ip}`];
+}

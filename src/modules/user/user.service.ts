@@ -1,0 +1,164 @@
+// The account rules: enrolment, login by TOTP or recovery code, recovery code renewal,
+// sessions and logout. Knows no transport: it takes plain values, throws AppError and
+// returns the token for the caller to put in a cookie.
+//
+// Nothing secret (TOTP secret, code, recovery code, token) is ever passed to the logger.
+import QRCode from 'qrcode';
+import type { Config } from '../../core/config.js';
+import { AppError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { Role, Session } from '../../core/session.js';
+import { createLoginLimiter, loginLimitKeys } from './login-limiter.js';
+import { createRecoveryCodes, hashRecoveryCode } from './recovery-codes.js';
+import { openSecret, sealSecret } from './secret-box.js';
+import { signSessionToken, verifySessionToken } from './session-token.js';
+import { createTotpSecret, matchTotpStep, totpUri } from './totp.js';
+import type { UserModel, UserRow } from './user.model.js';
+import { userStatus, type UserStatus } from './user.types.js';
+
+/** A pending registration can be finished (on any instance) for this long. */
+export const REGISTRATION_TTL_MS = 10 * 60 * 1000;
+
+export type AuthStartResult =
+  | { status: 'user'; username: string }
+  | { status: 'candidate'; username: string; qr_url: string; qr: string };
+
+export interface SignedIn {
+  status: Extract<UserStatus, { status: 'user' }>;
+  /** The session token, for the cookie only. */
+  token: string;
+}
+
+export interface UserServiceDeps {
+  model: UserModel;
+  config: Pick<Config, 'jwtSecret' | 'totpEncryptionKey' | 'sessionTtlSeconds' | 'login'>;
+  logger: Logger;
+  /** Tells every instance (after commit) that this user's sessions or role changed. */
+  notifyUserChanged(userId: number): Promise<void>;
+}
+
+export function createUserService(deps: UserServiceDeps) {
+  const { model, config, logger } = deps;
+  const { jwtSecret, totpKey } = requireSecrets(config);
+  const limiter = createLoginLimiter(model, config.login);
+
+  function signIn(user: UserRow): SignedIn {
+    const token = signSessionToken(jwtSecret, { userId: user.id, role: user.role, sessionVersion: user.session_version }, config.sessionTtlSeconds);
+    return { status: { status: 'user', username: user.username, role: user.role }, token };
+  }
+
+  /** Checks a TOTP code against the user's secret and claims its step; false when wrong or replayed. */
+  async function acceptTotp(user: UserRow, code: string, login: boolean): Promise<boolean> {
+    const secret = openSecret(totpKey, user.username, user.totp_secret);
+    const step = await matchTotpStep(secret, code, user.last_totp_step);
+    // The database has the last word: another instance may have taken this step just now.
+    return step !== null && (await model.claimTotpStep(user.id, step, { login }));
+  }
+
+  return {
+    async authStart(username: string): Promise<AuthStartResult> {
+      if (await model.findUserByUsername(username)) return { status: 'user', username };
+      // Always a fresh secret: handing back an earlier pending one would show it to whoever asks.
+      const secret = createTotpSecret();
+      const qrUrl = totpUri(username, secret);
+      await model.savePendingRegistration(username, sealSecret(totpKey, username, secret), new Date(Date.now() + REGISTRATION_TTL_MS));
+      logger.info('registration started', { user: username });
+      return { status: 'candidate', username, qr_url: qrUrl, qr: await QRCode.toDataURL(qrUrl) };
+    },
+
+    async register(username: string, code: string, ip: string): Promise<SignedIn & { recoveryCodes: string[] }> {
+      if (await model.findUserByUsername(username)) throw new AppError('UserExists', 'this username is already registered');
+      const pending = await model.findPendingRegistration(username);
+      if (!pending) throw new AppError('RegistrationNotFound', 'no pending registration for this username; start again');
+      const attempt = await limiter.charge(loginLimitKeys(username, ip));
+      const step = await matchTotpStep(openSecret(totpKey, username, pending.totp_secret), code, 0);
+      if (step === null) {
+        logger.warn('registration code refused', { user: username, ip });
+        throw new AppError('InvalidCode', 'the code does not match; check the app and the clock');
+      }
+      await attempt.settle();
+      const recovery = createRecoveryCodes();
+      const result = await model.createUserFromRegistration({
+        username,
+        sealedSecret: pending.totp_secret,
+        totpStep: step,
+        recoveryHashes: recovery.hashes,
+      });
+      if ('failure' in result) throw new AppError(result.failure);
+      logger.info('user registered', { user: username });
+      return { ...signIn(result.user), recoveryCodes: recovery.codes };
+    },
+
+    async login(username: string, code: string, ip: string): Promise<SignedIn> {
+      const attempt = await limiter.charge(loginLimitKeys(username, ip));
+      const user = await model.findUserByUsername(username);
+      if (!user) throw new AppError('UserNotFound', 'no user with this username');
+      const method = /^\d{6}$/.test(code) ? 'totp' : 'recovery code';
+      const accepted = method === 'totp' ? await acceptTotp(user, code, true) : await model.spendRecoveryCode(user.id, hashRecoveryCode(code));
+      if (!accepted) {
+        logger.warn('login refused', { user: username, ip, method });
+        throw new AppError('InvalidCode', 'the code is wrong, expired or already used');
+      }
+      await attempt.settle();
+      logger.info('logged in', { user: username, method });
+      return signIn(user);
+    },
+
+    /** Cancels a pending registration; nothing to cancel is fine too. */
+    async authReset(username: string): Promise<void> {
+      if (await model.deletePendingRegistration(username)) logger.info('registration cancelled', { user: username });
+    },
+
+    /** The live session behind a token, or null: bad, expired or revoked tokens all end here. */
+    async sessionFromToken(token: string | null): Promise<Session | null> {
+      const claims = token === null ? null : verifySessionToken(jwtSecret, token);
+      if (!claims) return null;
+      const user = await model.findUserById(claims.userId);
+      if (!user || user.session_version !== claims.sessionVersion) return null;
+      // The role comes from the row, not the token: a demotion applies at once.
+      return { userId: user.id, username: user.username, role: user.role, sessionVersion: user.session_version };
+    },
+
+    /** The user's current role and session version, for live checks of open sockets. */
+    async account(userId: number): Promise<{ role: Role; sessionVersion: number } | null> {
+      const user = await model.findUserById(userId);
+      return user && { role: user.role, sessionVersion: user.session_version };
+    },
+
+    /** Kills this session's token and every other one of the user, on every instance. */
+    async logout(session: Session): Promise<void> {
+      await model.bumpSessionVersion({ id: session.userId });
+      await deps.notifyUserChanged(session.userId);
+      logger.info('logged out', { user: session.username });
+    },
+
+    /** New recovery codes (the old ones stop working), against a fresh TOTP code. */
+    async renewRecoveryCodes(session: Session, code: string, ip: string): Promise<string[]> {
+      const attempt = await limiter.charge(loginLimitKeys(session.username, ip));
+      const user = await model.findUserById(session.userId);
+      if (!user) throw new AppError('Unauthorized', 'log in first');
+      if (!(await acceptTotp(user, code, false))) {
+        logger.warn('recovery code renewal refused', { user: session.username, ip });
+        throw new AppError('InvalidCode', 'the code is wrong, expired or already used');
+      }
+      await attempt.settle();
+      const recovery = createRecoveryCodes();
+      await model.replaceRecoveryCodes(user.id, recovery.hashes);
+      logger.info('recovery codes renewed', { user: session.username });
+      return recovery.codes;
+    },
+
+    status(session: Session | null): UserStatus {
+      return session ? userStatus(session) : { status: 'guest' };
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;
+
+function requireSecrets(config: UserServiceDeps['config']): { jwtSecret: string; totpKey: Buffer } {
+  if (config.jwtSecret === undefined || config.totpEncryptionKey === undefined) {
+    throw new Error('resolveSecrets must run before the user module is created');
+  }
+  return { jwtSecret: config.jwtSecret, totpKey: config.totpEncryptionKey };
+}

@@ -3,7 +3,7 @@
 // the test suite fails when the committed file is stale.
 import { writeFileSync } from 'node:fs';
 import { renderProtocolReference } from '../src/core/protocol/reference.js';
-import { allHandlerDefinitions } from '../src/handlers.js';
+import { allHandlerDefinitions, allHttpEndpoints } from '../src/handlers.js';
 
-writeFileSync('docs/protocol.md', renderProtocolReference(allHandlerDefinitions()));
+writeFileSync('docs/protocol.md', renderProtocolReference(allHandlerDefinitions(), allHttpEndpoints()));
 console.log('wrote docs/protocol.md');

@@ -10,13 +10,16 @@ const force = process.argv.includes('--force');
 const config = loadConfig();
 const logger = createLogger(config);
 const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+let failed = false;
 try {
   const result = await seedDemoData(db.prisma, { force });
   if (result.seeded) logger.info('demo data seeded', result);
   else logger.info('cinemas already exist, nothing seeded (use --force to replace them)');
 } catch (error) {
   logger.error('seeding failed:', error);
-  process.exitCode = 1;
+  failed = true;
 } finally {
   await db.close();
 }
+// Set after close: closing PGlite resets process.exitCode.
+if (failed) process.exitCode = 1;

@@ -53,11 +53,13 @@ function requestLogger(logger: Logger): RequestHandler {
   return (request, response, next) => {
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
+    // Read now: inside a mounted router request.path is relative to the mount point.
+    const path = request.path;
     response.locals.logger = logger.child({ request: requestId });
     response.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // The path only: query strings could carry anything.
-      logger.http('request', { request: requestId, method: request.method, path: request.path, status: response.statusCode, ms: Math.round(ms * 10) / 10 });
+      logger.http('request', { request: requestId, method: request.method, path, status: response.statusCode, ms: Math.round(ms * 10) / 10 });
     });
     next();
   };

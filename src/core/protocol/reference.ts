@@ -46,7 +46,17 @@ function typeOf(schema: any): string {
   }
 }
 
-export function renderProtocolReference(handlers: MessageHandler[]): string {
+/** An HTTP endpoint for the reference (the login flow lives on HTTP: only HTTP sets cookies). */
+export interface HttpEndpointReference {
+  path: string;
+  body: z.ZodType;
+  who: string;
+  reply: string;
+  description: string;
+  errors: string[];
+}
+
+export function renderProtocolReference(handlers: MessageHandler[], httpEndpoints: HttpEndpointReference[] = []): string {
   const lines: string[] = [
     '# Seats Sync socket protocol',
     '',
@@ -89,6 +99,29 @@ export function renderProtocolReference(handlers: MessageHandler[]): string {
       `- **errors:** ${[...handler.errors, ...(handler.access === 'public' || handler.access === 'reader' ? [] : ['Unauthorized', 'Forbidden'])].map((c) => `\`${c}\``).join(', ') || 'none beyond the envelope ones'}`,
       '',
     );
+  }
+  if (httpEndpoints.length > 0) {
+    lines.push(
+      '## HTTP login endpoints',
+      '',
+      'JSON bodies; every reply is `{data, status: "success" | "error", error: null | CODE}` with the HTTP status of the error table below.',
+      'State-changing requests must come from an allowed Origin (`OriginNotAllowed`). The session cookie is `HttpOnly; SameSite=Strict; Path=/`, `Secure` over TLS.',
+      '',
+    );
+    for (const endpoint of httpEndpoints) {
+      const schema = z.toJSONSchema(endpoint.body, { io: 'input', unrepresentable: 'any' });
+      lines.push(
+        `### \`POST ${endpoint.path}\``,
+        '',
+        endpoint.description,
+        '',
+        `- **Who:** ${endpoint.who}`,
+        `- **body:** \`${typeOf(schema)}\``,
+        `- **reply data:** \`${endpoint.reply}\``,
+        `- **errors:** ${endpoint.errors.map((c) => `\`${c}\``).join(', ') || 'none'}`,
+        '',
+      );
+    }
   }
   lines.push('## Error codes', '', '| code | HTTP | meaning |', '|---|---|---|');
   for (const [code, { http, description }] of Object.entries(ERROR_CODES)) lines.push(`| \`${code}\` | ${http} | ${description} |`);

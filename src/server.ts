@@ -51,11 +51,13 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       prisma,
       logger,
       historySize: config.hallHistorySize,
-      changesAfter: (hallId, after, upTo) => seats!.changesAfter(hallId, after, upTo),
+      changesAfter: (hallId, after) => seats!.changesAfter(hallId, after),
+      readLog: (hallId, after, upTo, maxEvents) => seats!.readLog(hallId, after, upTo, maxEvents),
       onCounts: cinemas.hallCountsChanged,
       announce,
     });
     seats = createSeatModule({ prisma, sink: halls.store, onCatalogChanged: announce });
+    closers.unshift(async () => halls.store.close());
 
     let ws: WsServer | undefined;
     const users = createUserModule({ prisma, config, logger, bus, connections: { connectionsOf: (id) => ws?.connectionsOf(id) ?? [] } });
@@ -68,9 +70,7 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
     async function applyCatalogChange(what: string): Promise<void> {
       try {
         await cinemas.reload();
-        const [kind, id] = what.split(':');
-        if (kind === 'hall') await halls.store.refresh(Number(id));
-        else await halls.store.refreshAll();
+        await halls.catalogChanged(what);
       } catch (error) {
         logger.error('catalog refresh failed', { what, error: String(error) });
       }

@@ -59,6 +59,7 @@ const envSchema = z
     WS_PING_INTERVAL_MS: int(15_000, 100),
     WS_MAX_CONNECTIONS: int(50_000, 1),
     WS_MAX_CONNECTIONS_PER_IP: int(1_000, 1),
+    WS_MAX_SUBSCRIPTIONS: int(100, 1),
     HALL_HISTORY_SIZE: int(512, 1),
     SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
   })
@@ -105,6 +106,7 @@ export interface Config {
     pingIntervalMs: number;
     maxConnections: number;
     maxConnectionsPerIp: number;
+    maxSubscriptions: number;
   };
   hallHistorySize: number;
   shutdownTimeoutMs: number;
@@ -151,6 +153,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       pingIntervalMs: env.WS_PING_INTERVAL_MS,
       maxConnections: env.WS_MAX_CONNECTIONS,
       maxConnectionsPerIp: env.WS_MAX_CONNECTIONS_PER_IP,
+      maxSubscriptions: env.WS_MAX_SUBSCRIPTIONS,
     },
     hallHistorySize: env.HALL_HISTORY_SIZE,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

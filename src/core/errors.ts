@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   CinemaHasOccupiedSeats: { http: 409, description: 'The cinema cannot be deleted while seats in its halls are OCCUPIED.' },
   SeatTypeInUse: { http: 409, description: 'The seat type is used by seats and cannot be deleted.' },
   VersionConflict: { http: 409, description: 'The hall moved on since `expected_version`; `details.version` is the current version. Nothing was changed.' },
+  TooManySubscriptions: { http: 429, description: 'The connection holds the most subscriptions allowed (WS_MAX_SUBSCRIPTIONS, default 100); unsubscribe first.' },
   NotSubscribed: { http: 404, description: 'No subscription matches the unsubscribe request.' },
   InvalidCode: { http: 401, description: 'The TOTP or recovery code is wrong, expired or already used.' },
   TooManyLoginAttempts: { http: 429, description: 'Too many wrong codes for this username or address; `details.retry_after` is in seconds.' },

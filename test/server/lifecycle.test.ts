@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase } from '../support/database.js';
-import { spawnServer, startTestServer, testEnv, type TestDatabaseHandle } from '../support/server.js';
+import { freePort, spawnServer, startTestServer, testEnv, type TestDatabaseHandle } from '../support/server.js';
 import { TestClient } from '../support/ws-client.js';
 
 describe('server lifecycle', () => {
@@ -36,6 +36,17 @@ describe('server lifecycle', () => {
     assert.equal(await again.cinema.count(), 2, 'no second seeding');
     assert.equal(await again.cinema.count({ where: { name: 'Renamed Before Restart' } }), 1, 'data kept');
     await second.close();
+  });
+
+  it('also serves the socket on WS_PORT when it is set and differs from PORT', async () => {
+    const wsPort = await freePort();
+    const server = await startTestServer({ database, env: { WS_PORT: String(wsPort) } });
+    assert.equal(server.server.wsPort, wsPort);
+    const onMain = await TestClient.connect(server.wsUrl);
+    const onSecond = await TestClient.connect(`ws://127.0.0.1:${wsPort}/ws`);
+    assert.deepEqual(await onSecond.call('cinemas.get_cinemas'), await onMain.call('cinemas.get_cinemas'));
+    await Promise.all([onMain.close(), onSecond.close()]);
+    await server.close();
   });
 
   it('exits non-zero with a one-line reason on bad configuration', () => {

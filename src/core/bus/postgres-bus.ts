@@ -9,6 +9,10 @@ import type { ChangeBus, NotificationHandler } from './bus.js';
 
 const RECONNECT_DELAY_MS = [10, 100, 500, 1_000, 2_000];
 const HEALTH_CHECK_MS = 5_000;
+/** A check that has not answered by then means a dead link (a query on one never fails by itself). */
+const HEALTH_TIMEOUT_MS = 3_000;
+/** TCP keepalive after 10 s idle instead of the OS default of about two hours. */
+const KEEPALIVE_DELAY_MS = 10_000;
 
 export class PostgresBus implements ChangeBus {
   private client: pg.Client | null = null;
@@ -18,6 +22,7 @@ export class PostgresBus implements ChangeBus {
   private attempts = 0;
   private healthTimer: NodeJS.Timeout | undefined;
   private connecting: Promise<void> | null = null;
+  private checking = false;
   private readonly notifier: pg.Pool;
 
   constructor(
@@ -70,15 +75,30 @@ export class PostgresBus implements ChangeBus {
 
   private async openClient(): Promise<void> {
     // Named so operators (and the test that kills it) can find it in pg_stat_activity.
-    const client = new pg.Client({ connectionString: this.connectionString, keepAlive: true, application_name: 'seats-sync-listener' });
+    const client = new pg.Client({
+      connectionString: this.connectionString,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+      application_name: 'seats-sync-listener',
+    });
     client.on('notification', (message) => {
       for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? '');
     });
     // Without an error handler a terminated backend crashes the process.
     client.on('error', (error) => this.logger.warn('listen connection error', { error: error.message }));
     client.on('end', () => this.lost(client));
-    await client.connect();
-    for (const channel of this.handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    try {
+      await client.connect();
+      for (const channel of this.handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    if (this.closed) {
+      // close() ran while this client was connecting.
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.client = client;
     this.attempts = 0;
   }
@@ -108,13 +128,24 @@ export class PostgresBus implements ChangeBus {
 
   private async checkHealth(): Promise<void> {
     const client = this.client;
-    if (!client) return;
+    if (!client || this.checking) return;
+    this.checking = true;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await client.query('SELECT 1');
+      await Promise.race([
+        client.query('SELECT 1'),
+        new Promise((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error('health check timed out')), HEALTH_TIMEOUT_MS);
+        }),
+      ]);
     } catch {
-      // A dead socket that never said so: drop it; 'end' triggers the reconnect.
-      await client.end().catch(() => undefined);
+      // A dead link that never said so: replace the client now (ending it could hang
+      // on the same dead socket, so that is not awaited).
       this.lost(client);
+      void client.end().catch(() => undefined);
+    } finally {
+      clearTimeout(timer);
+      this.checking = false;
     }
   }
 }

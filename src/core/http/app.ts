@@ -6,6 +6,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import type { Config } from '../config.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { compileTrustProxy } from './client-ip.js';
 import { isOriginAllowed } from './origin.js';
 import { sendError } from './reply.js';
 
@@ -22,7 +23,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const { config, logger } = options;
   const app = express();
   app.disable('x-powered-by');
-  if (config.trustProxy !== undefined) app.set('trust proxy', parseTrustProxy(config.trustProxy));
+  app.set('trust proxy', compileTrustProxy(config.trustProxy));
 
   app.get('/health', (_request, response) => {
     response.json({ status: 'ok', uptime_s: Math.round(process.uptime()) });
@@ -41,12 +42,6 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use((_request, _response, next) => next(new AppError('ValidationError', 'no such endpoint')));
   app.use(errorHandler(logger));
   return app;
-}
-
-function parseTrustProxy(value: string): boolean | number | string {
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 function requestLogger(logger: Logger): RequestHandler {

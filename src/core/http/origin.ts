@@ -24,13 +24,3 @@ export function isOriginAllowed(request: IncomingMessage, policy: OriginPolicy):
     return false;
   }
 }
-
-/** The client's address: the socket peer, or the proxy's X-Forwarded-For when a proxy is trusted. */
-export function clientIp(request: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = request.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return request.socket.remoteAddress ?? 'unknown';
-}

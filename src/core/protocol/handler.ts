@@ -35,6 +35,16 @@ export class HandlerReply {
   ) {}
 }
 
+/**
+ * A reply built at the moment it is written. Between a handler's return and the write
+ * there are microtask turns in which a push can go out; a subscription that decides its
+ * snapshot, registers and sends its first pushes inside `build` does all of it in one
+ * synchronous step, so no version can fall between them.
+ */
+export class DeferredReply {
+  constructor(readonly build: () => HandlerReply) {}
+}
+
 export interface MessageHandler<S extends z.ZodType = z.ZodType> {
   type: string;
   description: string;

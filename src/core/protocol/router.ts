@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import { hasRole } from '../session.js';
 import type { Connection } from '../ws/connection.js';
 import { encodeReply, requestSchema } from './envelope.js';
-import { HandlerReply, type MessageHandler } from './handler.js';
+import { DeferredReply, HandlerReply, type MessageHandler } from './handler.js';
 
 export interface ProtocolRouterOptions {
   handlers: MessageHandler[];
@@ -56,10 +56,11 @@ export class ProtocolRouter {
       this.checkAccess(handler, connection);
       const parsed = handler.data.safeParse(data);
       if (!parsed.success) throw new AppError('ValidationError', 'invalid data', validationDetails(parsed.error));
-      const result = await handler.handle(
+      let result = await handler.handle(
         { connection, session: connection.session, eid, type, logger: connection.logger },
         parsed.data,
       );
+      if (result instanceof DeferredReply) result = result.build();
       if (result instanceof HandlerReply) {
         connection.send(encodeReply(type, eid, result.status, result.data));
         result.afterReply?.();

@@ -2,7 +2,7 @@
 // server from it (message rate, slow reading). Sends never block on a slow peer: a peer
 // that lets too much pile up is closed with 4008 and may resume with since_version.
 import type { WebSocket } from 'ws';
-import { CLOSE_CODES } from '../errors.js';
+import { AppError, CLOSE_CODES } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Session } from '../session.js';
 
@@ -15,6 +15,8 @@ export interface SubscriptionHandle {
 
 export interface ConnectionLimits {
   maxBufferedBytes: number;
+  /** Each subscription costs memory and a copy of every push: bounded per connection. */
+  maxSubscriptions: number;
 }
 
 export class Connection {
@@ -62,10 +64,15 @@ export class Connection {
     this.send(Buffer.concat([body, eidTail], body.length + eidTail.length));
   }
 
+  /** Throws TooManySubscriptions before changing anything, so callers claim the slot first. */
   addSubscription(eid: string, handle: SubscriptionHandle): void {
+    const previous = this.subscriptions.get(eid);
+    if (!previous && this.subscriptions.size >= this.limits.maxSubscriptions) {
+      throw new AppError('TooManySubscriptions', `at most ${this.limits.maxSubscriptions} subscriptions per connection`);
+    }
     // The reference client re-sends a subscribe with the same eid after a reconnect;
     // on the same connection that replaces the old subscription instead of doubling it.
-    this.subscriptions.get(eid)?.release();
+    previous?.release();
     this.subscriptions.set(eid, handle);
   }
 

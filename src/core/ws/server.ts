@@ -7,7 +7,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Config } from '../config.js';
 import { CLOSE_CODES } from '../errors.js';
-import { clientIp, isOriginAllowed } from '../http/origin.js';
+import { clientIp, compileTrustProxy, type TrustProxy } from '../http/client-ip.js';
+import { isOriginAllowed } from '../http/origin.js';
 import type { Logger } from '../logger.js';
 import { encodeReply } from '../protocol/envelope.js';
 import type { ProtocolRouter } from '../protocol/router.js';
@@ -32,8 +33,10 @@ export class WsServer {
   private readonly wss: WebSocketServer;
   private readonly heartbeat: NodeJS.Timeout;
   private accepting = true;
+  private readonly trustProxy: TrustProxy;
 
   constructor(private readonly options: WsServerOptions) {
+    this.trustProxy = compileTrustProxy(options.config.trustProxy);
     const { ws } = options.config;
     this.wss = new WebSocketServer({
       noServer: true,
@@ -78,8 +81,8 @@ export class WsServer {
   }
 
   private accept(socket: WebSocket, request: IncomingMessage, session: Session | null): void {
-    const { ws: limits, trustProxy } = this.options.config;
-    const ip = clientIp(request, trustProxy !== undefined);
+    const { ws: limits } = this.options.config;
+    const ip = clientIp(request, this.trustProxy);
     // Caps are enforced after the handshake so the client gets a readable close code
     // (1013 "try again later") instead of a bare HTTP error it cannot see in a browser.
     const ipCount = this.perIp.get(ip) ?? 0;

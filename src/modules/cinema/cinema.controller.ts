@@ -25,7 +25,7 @@ export function createCinemaHandlers(service: CinemaService, feed: CinemasFeed) 
       access: 'reader',
       data: noDataSchema,
       reply: LIST_SHAPE,
-      errors: [],
+      errors: ['TooManySubscriptions'],
       handle: async ({ connection, eid }) => feed.subscribe(connection, eid, await service.listJson()),
     }),
     defineHandler({

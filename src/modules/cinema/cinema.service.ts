@@ -11,14 +11,20 @@ export function createCinemaService(model: CinemaModel, feed: CinemasFeed, annou
   let cinemas: CinemaView[] | null = null;
   let json: string | null = null;
   const hallVersions = new Map<number, number>();
-  let loading: Promise<CinemaView[]> | null = null;
-  /** Counts that arrived while the list was loading; applied if newer than what it read. */
+  /** Bumped by every structural change: a list read before it is stale. */
+  let generation = 0;
+  let loading: { generation: number; promise: Promise<CinemaView[]> } | null = null;
+  /** Counts that arrived while a load ran; applied after it if newer than what it read. */
   const early = new Map<number, { version: number; counts: StatusCounts }>();
 
-  async function load(): Promise<CinemaView[]> {
-    loading ??= model
+  function load(): Promise<CinemaView[]> {
+    if (loading && loading.generation === generation) return loading.promise;
+    const started = generation;
+    const promise: Promise<CinemaView[]> = model
       .listWithCounts()
       .then((result) => {
+        // A change announced while this read ran may be missing from it: read again.
+        if (started !== generation) return load();
         cinemas = result.cinemas;
         json = null;
         hallVersions.clear();
@@ -28,17 +34,23 @@ export function createCinemaService(model: CinemaModel, feed: CinemasFeed, annou
         return result.cinemas;
       })
       .finally(() => {
-        loading = null;
+        if (loading?.promise === promise) loading = null;
       });
-    return loading;
+    loading = { generation: started, promise };
+    return promise;
+  }
+
+  function fresh(): Promise<CinemaView[]> {
+    generation++;
+    return load();
   }
 
   function apply(hallId: number, version: number, counts: StatusCounts): void {
-    if (!cinemas) {
-      early.set(hallId, { version, counts: { ...counts } });
-      return;
+    if (loading) {
+      const known = early.get(hallId);
+      if (!known || known.version < version) early.set(hallId, { version, counts: { ...counts } });
     }
-    if ((hallVersions.get(hallId) ?? -1) >= version) return;
+    if (!cinemas || (hallVersions.get(hallId) ?? -1) >= version) return;
     for (const cinema of cinemas) {
       const hall = cinema.halls.find((h) => h.id === hallId);
       if (!hall) continue;
@@ -72,15 +84,17 @@ export function createCinemaService(model: CinemaModel, feed: CinemasFeed, annou
 
     /** After an admin change anywhere: reload and push the new list to subscribers. */
     async reload(): Promise<void> {
-      cinemas = null;
-      await load();
-      if (feed.topic.size > 0) feed.structureChanged(await this.listJson());
+      const list = await fresh();
+      json ??= JSON.stringify(list);
+      if (feed.topic.size > 0) feed.structureChanged(json);
     },
 
     async create(data: { name: string; color: string }): Promise<CinemaView> {
       const id = await named(() => model.create(data));
       await announce(`cinema:${id}`);
-      return (await load()).find((c) => c.id === id)!;
+      const created = (await fresh()).find((c) => c.id === id);
+      if (!created) throw new AppError('CinemaNotFound', `cinema ${id} was deleted meanwhile`);
+      return created;
     },
 
     async update(data: { id: number; name?: string; color?: string }): Promise<{ id: number }> {

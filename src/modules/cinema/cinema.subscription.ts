@@ -17,8 +17,9 @@ export class CinemasFeed {
   private scheduled = false;
 
   subscribe(connection: Connection, eid: string, snapshotJson: string): HandlerReply {
-    const subscriber = this.topic.add(connection, eid);
+    // Claim the slot first: it throws when the connection has too many subscriptions.
     connection.addSubscription(eid, { topic: CINEMAS_TOPIC, release: () => this.topic.delete(subscriber) });
+    const subscriber = this.topic.add(connection, eid);
     return new HandlerReply('snapshot', new RawJson(snapshotJson));
   }
 

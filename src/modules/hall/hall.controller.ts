@@ -27,7 +27,7 @@ export function createHallHandlers(service: HallService, subscriptions: ReturnTy
       access: 'reader',
       data: hallSubscribeSchema,
       reply: `${HALL_SHAPE} | {id, version, resumed: true}`,
-      errors: ['HallNotFound'],
+      errors: ['HallNotFound', 'TooManySubscriptions'],
       handle: ({ connection, eid }, data) => subscriptions.subscribe(connection, eid, data.id, data.since_version),
     }),
     defineHandler({

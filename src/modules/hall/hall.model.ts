@@ -79,6 +79,10 @@ export function createHallModel(prisma: PrismaClient) {
     isUniqueViolation(error: unknown): boolean {
       return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
     },
+
+    isForeignKeyViolation(error: unknown): boolean {
+      return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2003';
+    },
   };
 }
 

@@ -13,6 +13,8 @@ export function createHallService(model: HallModel, store: HallStore, announce: 
       return await write();
     } catch (error) {
       if (model.isUniqueViolation(error)) throw new AppError('NameTaken', 'this cinema already has a hall with that name');
+      // The cinema was deleted between the check and the insert.
+      if (model.isForeignKeyViolation(error)) throw new AppError('CinemaNotFound', 'the cinema no longer exists');
       throw error;
     }
   }
@@ -28,7 +30,7 @@ export function createHallService(model: HallModel, store: HallStore, announce: 
       return (await store.get(id)).snapshot();
     },
 
-    async preview(layout: HallLayoutSpec) {
+    preview(layout: HallLayoutSpec) {
       return layoutHall(layout);
     },
 

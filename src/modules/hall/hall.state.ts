@@ -8,9 +8,8 @@ import { emptyCounts, type CommittedChange, type SeatStatus, type StatusCounts }
 import type { HallRow, HallUpdate, HallView, SeatView } from './hall.types.js';
 
 interface SeatTypeState {
-  id: number;
-  name: string;
-  color: string;
+  /** Shared by every seat of this type, so a rename or colour change is one assignment. */
+  view: { id: number; name: string; color: string };
   counts: StatusCounts;
   total: number;
 }
@@ -28,23 +27,22 @@ export class HallState {
   readonly topic: Topic;
   readonly ring: HistoryRing<RingEntry>;
   readonly totals: StatusCounts = emptyCounts();
-  private readonly meta: Omit<HallRow, 'seats' | 'seat_types' | 'version'>;
+  private meta: Omit<HallRow, 'seats' | 'seat_types' | 'version'>;
   private readonly seats = new Map<number, SeatView>();
   private readonly seatTypes = new Map<number, SeatTypeState>();
   private snapshotJson: string | null = null;
 
-  /** `topic` carries the subscribers over when a hall is reloaded after an admin change. */
   constructor(row: HallRow, historySize: number, topic?: Topic) {
     const { seats, seat_types, version, ...meta } = row;
     this.id = row.id;
     this.meta = meta;
     this.version = version;
-    this.topic = topic ?? new Topic(`hall:${row.id}`, 'hall.subscribe');
+    this.topic = topic ?? new Topic(hallTopic(row.id), 'hall.subscribe');
     this.ring = new HistoryRing(historySize);
-    for (const type of seat_types) this.seatTypes.set(type.id, { ...type, counts: emptyCounts(), total: 0 });
+    for (const type of seat_types) this.seatTypes.set(type.id, { view: { ...type }, counts: emptyCounts(), total: 0 });
     for (const { seat_type_id, ...seat } of seats) {
       const type = this.seatTypes.get(seat_type_id)!;
-      this.seats.set(seat.id, { ...seat, seat_type: { id: type.id, name: type.name, color: type.color } });
+      this.seats.set(seat.id, { ...seat, seat_type: type.view });
       type.counts[seat.status]++;
       type.total++;
       this.totals[seat.status]++;
@@ -71,9 +69,7 @@ export class HallState {
       version: this.version,
       seats: [...this.seats.values()],
       seat_types: [...this.seatTypes.values()].map((t) => ({
-        id: t.id,
-        name: t.name,
-        color: t.color,
+        ...t.view,
         seats_count: t.total,
         seats: { ...t.counts },
       })),
@@ -100,11 +96,27 @@ export class HallState {
       id: this.id,
       version: change.version,
       seats: change.seats.map(({ id, status, updated_at }) => ({ id, status, updated_at })),
-      seat_types: [...touchedTypes].map((t) => ({ id: t.id, seats: { ...t.counts } })),
+      seat_types: [...touchedTypes].map((t) => ({ id: t.view.id, seats: { ...t.counts } })),
     };
     const entry: RingEntry = { version: change.version, change, body: this.topic.publish('update', update) };
     this.ring.push(entry);
     return entry;
+  }
+
+  /**
+   * Takes names and colours from a fresh row after an admin change (hall or cinema
+   * renamed, seat type edited). Such changes never touch seats or the version, so the
+   * live state, its version and its ring stay as they are: replacing the state with the
+   * row could move it back to an older version than subscribers already have.
+   */
+  updateCatalog(row: HallRow): void {
+    const { seats: _seats, seat_types, version: _version, ...meta } = row;
+    this.meta = meta;
+    for (const type of seat_types) {
+      const state = this.seatTypes.get(type.id);
+      if (state) Object.assign(state.view, { name: type.name, color: type.color });
+    }
+    this.snapshotJson = null;
   }
 
   /**
@@ -114,7 +126,7 @@ export class HallState {
    */
   replay(sinceVersion: number, changes: CommittedChange[]): HallUpdate[] {
     const counts = new Map<number, StatusCounts>();
-    for (const type of this.seatTypes.values()) counts.set(type.id, { ...type.counts });
+    for (const [id, type] of this.seatTypes) counts.set(id, { ...type.counts });
     const typeOf = (seatId: number) => this.seats.get(seatId)?.seat_type.id;
     for (const change of [...changes].reverse()) {
       for (const seat of change.seats) {
@@ -142,6 +154,10 @@ export class HallState {
     }
     return updates;
   }
+}
+
+export function hallTopic(id: number): string {
+  return `hall:${id}`;
 }
 
 function move(counts: StatusCounts, from: SeatStatus, to: SeatStatus): void {

@@ -1,7 +1,8 @@
 // Every loaded hall's live state, kept equal to the database by one rule: a hall's state
 // only ever moves from version v to v+1, whatever told us about the change (our own
-// commit, another process's NOTIFY, a catch-up read after a lost LISTEN connection).
-// Out-of-order arrivals wait in `pending`; a gap triggers a read of the durable log.
+// commit, another process's NOTIFY, a catch-up read after a lost LISTEN connection, the
+// periodic sweep). Out-of-order arrivals wait in `pending`; a gap triggers a read of the
+// durable log.
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { ChangeSink, CommittedChange, SeatChangeListener, StatusCounts } from '../seat/index.js';
@@ -10,14 +11,21 @@ import type { HallRow } from './hall.types.js';
 
 export interface HallStoreDeps {
   loadHall(id: number): Promise<HallRow | null>;
-  changesAfter(hallId: number, afterVersion: number, upToVersion?: number): Promise<CommittedChange[]>;
+  changesAfter(hallId: number, afterVersion: number): Promise<CommittedChange[]>;
   historySize: number;
   /** Halls kept in memory without subscribers before the oldest are dropped. */
   maxIdleHalls?: number;
+  /**
+   * Every loaded hall re-reads its log this often: the safety net for a notification
+   * lost in a way nothing reported (postgres-bus.md: "and periodically as a safety net").
+   */
+  sweepIntervalMs?: number;
   logger: Logger;
   /** Absolute counts after each version, for the cinema list. */
   onCounts(hallId: number, version: number, totals: StatusCounts): void;
 }
+
+const RETRY_MS = 1_000;
 
 export class HallStore implements ChangeSink, SeatChangeListener {
   private readonly states = new Map<number, HallState>();
@@ -27,8 +35,16 @@ export class HallStore implements ChangeSink, SeatChangeListener {
   private readonly notified = new Map<number, number>();
   private readonly catchingUp = new Map<number, Promise<void>>();
   private readonly catchUpAgain = new Set<number>();
+  private readonly sweep: NodeJS.Timeout;
 
-  constructor(private readonly deps: HallStoreDeps) {}
+  constructor(private readonly deps: HallStoreDeps) {
+    this.sweep = setInterval(() => this.resync(), deps.sweepIntervalMs ?? 30_000);
+    this.sweep.unref();
+  }
+
+  close(): void {
+    clearInterval(this.sweep);
+  }
 
   peek(id: number): HallState | undefined {
     return this.states.get(id);
@@ -38,6 +54,14 @@ export class HallStore implements ChangeSink, SeatChangeListener {
     const state = this.states.get(id) ?? (await this.load(id));
     if (!state) throw new AppError('HallNotFound', `no hall ${id}`);
     return state;
+  }
+
+  /** Reads the log now and resolves once this hall has applied everything committed so far. */
+  async catchUpNow(id: number): Promise<void> {
+    if (!this.states.has(id)) return;
+    await this.catchingUp.get(id);
+    this.catchUp(id);
+    await this.catchingUp.get(id);
   }
 
   // --- ChangeSink: this process's own commits -------------------------------------------
@@ -51,8 +75,9 @@ export class HallStore implements ChangeSink, SeatChangeListener {
     if (left > 0) this.localWrites.set(hallId, left);
     else this.localWrites.delete(hallId);
     if (change) this.deliver(change);
-    else if (!this.states.has(hallId)) return;
-    if (left === 0) this.catchUpIfBehind(hallId);
+    // A write that committed nothing hides nothing: what was notified meanwhile came
+    // from elsewhere, so read it now rather than wait for the other writes to end.
+    if (left === 0 || change === null) this.catchUpIfBehind(hallId);
   }
 
   // --- SeatChangeListener: commits announced by NOTIFY (ours and other processes') -------
@@ -61,7 +86,7 @@ export class HallStore implements ChangeSink, SeatChangeListener {
     this.notified.set(hallId, Math.max(version, this.notified.get(hallId) ?? 0));
     if (!this.states.has(hallId)) {
       // Load it so the cinema list's counts follow changes made elsewhere.
-      void this.load(hallId).catch((error: unknown) => this.deps.logger.error('hall load failed', { hall: hallId, error: String(error) }));
+      this.load(hallId).catch((error: unknown) => this.deps.logger.error('hall load failed', { hall: hallId, error: String(error) }));
       return;
     }
     // Our own commits arrive here too; while one is in flight its result is about to be
@@ -73,28 +98,42 @@ export class HallStore implements ChangeSink, SeatChangeListener {
     for (const id of this.states.keys()) this.catchUp(id);
   }
 
-  /** Reloads a hall after an admin change (rename, delete, seat type edit) and pushes it. */
-  async refresh(id: number): Promise<void> {
-    const current = this.states.get(id);
-    if (!current) return;
+  // --- Admin changes --------------------------------------------------------------------
+
+  /** A hall was renamed, created or deleted somewhere: follow it and tell its subscribers. */
+  async refreshHall(id: number): Promise<void> {
+    await this.loading.get(id)?.catch(() => undefined);
+    if (!this.states.has(id)) return;
     const row = await this.deps.loadHall(id);
-    if (!row) {
-      this.states.delete(id);
-      current.topic.publish('update', { id, deleted: true });
-      for (const subscriber of [...current.topic.subscribers]) subscriber.connection.removeSubscription(subscriber.eid);
-      return;
-    }
-    const next = new HallState(row, this.deps.historySize, current.topic);
-    this.states.set(id, next);
-    next.topic.publish('snapshot', next.snapshot());
+    const state = this.states.get(id);
+    if (!state) return;
+    if (!row) return this.dropDeleted(state);
+    state.updateCatalog(row);
+    state.topic.publish('snapshot', state.snapshot());
     this.catchUp(id);
   }
 
-  async refreshAll(): Promise<void> {
-    for (const id of [...this.states.keys()]) await this.refresh(id);
+  /** Cinema renamed: its halls carry the cinema's name. */
+  async refreshCinema(cinemaId: number): Promise<void> {
+    for (const state of [...this.states.values()]) if (state.cinemaId === cinemaId) await this.refreshHall(state.id);
   }
 
-  private async load(id: number): Promise<HallState | null> {
+  /** Seat type edited: any hall may use it. */
+  async refreshAll(): Promise<void> {
+    for (const id of [...this.states.keys()]) await this.refreshHall(id);
+  }
+
+  private dropDeleted(state: HallState): void {
+    this.states.delete(state.id);
+    this.pending.delete(state.id);
+    this.notified.delete(state.id);
+    state.topic.publish('update', { id: state.id, deleted: true });
+    for (const subscriber of [...state.topic.subscribers]) subscriber.connection.removeSubscription(subscriber.eid);
+  }
+
+  // --- Loading and ordering -------------------------------------------------------------
+
+  private load(id: number): Promise<HallState | null> {
     let loading = this.loading.get(id);
     if (!loading) {
       loading = this.deps.loadHall(id).then((row) => {
@@ -148,20 +187,25 @@ export class HallStore implements ChangeSink, SeatChangeListener {
       this.catchUpAgain.add(hallId);
       return;
     }
-    const run = (async () => {
-      do {
-        this.catchUpAgain.delete(hallId);
-        const state = this.states.get(hallId);
-        if (!state) return;
-        const changes = await this.deps.changesAfter(hallId, state.version);
-        for (const change of changes) this.deliver(change);
-      } while (this.catchUpAgain.has(hallId));
-    })()
-      .catch((error: unknown) => {
-        this.deps.logger.error('hall catch-up failed', { hall: hallId, error: String(error) });
-      })
-      .finally(() => this.catchingUp.delete(hallId));
-    this.catchingUp.set(hallId, run);
+    // Checked here, not only in the loop: a run that ended before its first await would
+    // clear its entry before it is set, leaving a finished promise that blocks every later run.
+    if (!this.states.has(hallId)) return;
+    const run = async () => {
+      try {
+        do {
+          const state = this.states.get(hallId);
+          if (!state) return;
+          for (const change of await this.deps.changesAfter(hallId, state.version)) this.deliver(change);
+        } while (this.catchUpAgain.delete(hallId));
+      } catch (error) {
+        this.deps.logger.error('hall catch-up failed; retrying', { hall: hallId, error: String(error) });
+        setTimeout(() => this.catchUp(hallId), RETRY_MS).unref();
+      } finally {
+        // Cleared in the same turn as the last check of catchUpAgain: no request can fall between.
+        this.catchingUp.delete(hallId);
+      }
+    };
+    this.catchingUp.set(hallId, run());
   }
 
   private evictIdle(): void {
@@ -169,7 +213,11 @@ export class HallStore implements ChangeSink, SeatChangeListener {
     if (this.states.size <= max) return;
     for (const [id, state] of this.states) {
       if (this.states.size <= max) break;
-      if (state.topic.size === 0 && !this.localWrites.has(id)) this.states.delete(id);
+      if (state.topic.size === 0 && !this.localWrites.has(id)) {
+        this.states.delete(id);
+        this.pending.delete(id);
+        this.notified.delete(id);
+      }
     }
   }
 }

@@ -1,67 +1,82 @@
 // hall.subscribe: a snapshot, or (with since_version) exactly the missed updates in order
 // (from the in-memory ring, else from the durable SeatEvent log), then every live update.
-// Registration and the first pushes happen synchronously after the last await, so no
-// version can slip between "what the client was sent" and "what it will be pushed".
+// The reads that need the database happen first; then one synchronous step (the
+// DeferredReply) decides what to send from the state as it is at that moment, registers
+// the subscriber and writes the reply and the missed updates, so no version can slip
+// between "what the client was sent" and "what it will be pushed".
 import { AppError } from '../../core/errors.js';
 import { encodePushBody } from '../../core/protocol/envelope.js';
-import { HandlerReply } from '../../core/protocol/handler.js';
+import { DeferredReply, HandlerReply } from '../../core/protocol/handler.js';
 import type { Connection } from '../../core/ws/connection.js';
 import type { CommittedChange } from '../seat/index.js';
-import type { HallState } from './hall.state.js';
+import { hallTopic, type HallState } from './hall.state.js';
 import type { HallStore } from './hall.store.js';
 
-export const HALL_TOPIC = (id: number) => `hall:${id}`;
+/** The durable log after a version, or null when it holds more than `maxEvents` events. */
+export type ChangeLogReader = (hallId: number, afterVersion: number, upToVersion: number, maxEvents: number) => Promise<CommittedChange[] | null>;
 
-export function createHallSubscriptions(
-  store: HallStore,
-  changesAfter: (hallId: number, afterVersion: number, upToVersion?: number) => Promise<CommittedChange[]>,
-) {
+export function createHallSubscriptions(store: HallStore, readLog: ChangeLogReader) {
   function register(state: HallState, connection: Connection, eid: string) {
-    const subscriber = state.topic.add(connection, eid);
     const topic = state.topic;
-    connection.addSubscription(eid, { topic: HALL_TOPIC(state.id), release: () => topic.delete(subscriber) });
+    // Claim the slot first: it throws when the connection has too many subscriptions.
+    connection.addSubscription(eid, { topic: hallTopic(state.id), release: () => topic.delete(subscriber) });
+    const subscriber = topic.add(connection, eid);
     return subscriber;
   }
 
-  function snapshotReply(state: HallState, connection: Connection, eid: string): HandlerReply {
+  function snapshot(state: HallState, connection: Connection, eid: string): HandlerReply {
     register(state, connection, eid);
     return new HandlerReply('snapshot', state.snapshot());
   }
 
+  function resumed(state: HallState, connection: Connection, eid: string, since: number, send: (eidTail: Buffer) => void): HandlerReply {
+    const subscriber = register(state, connection, eid);
+    return new HandlerReply('success', { id: state.id, version: since, resumed: true }, () => send(subscriber.eidTail));
+  }
+
   return {
-    async subscribe(connection: Connection, eid: string, hallId: number, sinceVersion: number | undefined): Promise<HandlerReply> {
+    async subscribe(connection: Connection, eid: string, hallId: number, since: number | undefined): Promise<DeferredReply> {
       let state = await store.get(hallId);
-      // Unknown future versions (a reset database) and first subscriptions get a snapshot.
-      if (sinceVersion === undefined || sinceVersion > state.version) return snapshotReply(state, connection, eid);
-
-      const recent = state.ring.from(sinceVersion);
-      if (recent) {
-        const subscriber = register(state, connection, eid);
-        return new HandlerReply('success', { id: hallId, version: sinceVersion, resumed: true }, () => {
-          for (const entry of recent) connection.sendPush(entry.body, subscriber.eidTail);
-        });
+      if (since !== undefined && since > state.version) {
+        // Ahead of us: another instance may have told the client of versions our NOTIFY
+        // has not brought yet. Read the log before calling it a reset database.
+        await store.catchUpNow(hallId);
+        state = await store.get(hallId);
       }
-      // Replaying more versions than the hall has seats costs more than a snapshot.
-      if (state.version - sinceVersion > state.seatCount) return snapshotReply(state, connection, eid);
+      let logged: CommittedChange[] | null = null;
+      const needsLog = since !== undefined && since < state.version && !state.ring.from(since);
+      if (needsLog) {
+        // Replaying more events than the hall has seats costs more than a snapshot.
+        logged = await readLog(hallId, since, state.version, state.seatCount);
+      }
 
-      const upTo = state.version;
-      const logged = await changesAfter(hallId, sinceVersion, upTo);
-      state = store.peek(hallId) ?? state;
-      // The state may have moved on during the read: the rest must come from the ring.
-      const tail = upTo < state.version ? state.ring.from(upTo) : [];
-      const complete = logged.length === upTo - sinceVersion && (logged[0]?.version ?? sinceVersion + 1) === sinceVersion + 1;
-      if (!tail || !complete) return snapshotReply(state, connection, eid);
+      return new DeferredReply(() => {
+        const current = store.peek(hallId);
+        if (!current) throw new AppError('HallNotFound', `no hall ${hallId}`);
+        if (since === undefined || since > current.version) return snapshot(current, connection, eid);
 
-      const missed = state.replay(sinceVersion, [...logged, ...tail.map((entry) => entry.change)]);
-      const subscriber = register(state, connection, eid);
-      return new HandlerReply('success', { id: hallId, version: sinceVersion, resumed: true }, () => {
-        for (const update of missed) connection.sendPush(encodePushBody('hall.subscribe', 'update', update), subscriber.eidTail);
+        const recent = current.ring.from(since);
+        if (recent) {
+          return resumed(current, connection, eid, since, (tail) => {
+            for (const entry of recent) connection.sendPush(entry.body, tail);
+          });
+        }
+        if (!logged) return snapshot(current, connection, eid);
+        // The state may have moved on during the read: the rest must come from the ring.
+        const loggedTo = logged.at(-1)?.version ?? since;
+        const rest = loggedTo < current.version ? current.ring.from(loggedTo) : [];
+        const complete = loggedTo - since === logged.length && (logged[0]?.version ?? since + 1) === since + 1;
+        if (!rest || !complete) return snapshot(current, connection, eid);
+        const missed = current.replay(since, [...logged, ...rest.map((entry) => entry.change)]);
+        return resumed(current, connection, eid, since, (tail) => {
+          for (const update of missed) connection.sendPush(encodePushBody('hall.subscribe', 'update', update), tail);
+        });
       });
     },
 
     unsubscribe(connection: Connection, target: { id: number } | { sub_eid: string }): { unsubscribed: number } {
       const unsubscribed = 'id' in target
-        ? connection.removeTopic(HALL_TOPIC(target.id))
+        ? connection.removeTopic(hallTopic(target.id))
         : Number(connection.removeSubscription(target.sub_eid));
       if (unsubscribed === 0) throw new AppError('NotSubscribed', 'no such hall subscription on this connection');
       return { unsubscribed };

@@ -7,7 +7,7 @@ import { createHallHandlers } from './hall.controller.js';
 import { createHallModel } from './hall.model.js';
 import { createHallService } from './hall.service.js';
 import { HallStore } from './hall.store.js';
-import { createHallSubscriptions } from './hall.subscription.js';
+import { createHallSubscriptions, type ChangeLogReader } from './hall.subscription.js';
 
 export { hallLayoutSpecSchema, layoutBounds, layoutHall, type HallLayoutSpec, type LayoutSeat } from './hall.layout.js';
 export type { HallStore } from './hall.store.js';
@@ -16,7 +16,8 @@ export interface HallModuleDeps {
   prisma: PrismaClient;
   logger: Logger;
   historySize: number;
-  changesAfter(hallId: number, afterVersion: number, upToVersion?: number): Promise<CommittedChange[]>;
+  changesAfter(hallId: number, afterVersion: number): Promise<CommittedChange[]>;
+  readLog: ChangeLogReader;
   onCounts(hallId: number, version: number, totals: StatusCounts): void;
   announce(what: string): Promise<void>;
 }
@@ -31,7 +32,17 @@ export function createHallModule(deps: HallModuleDeps) {
     onCounts: deps.onCounts,
   });
   const service = createHallService(model, store, deps.announce);
-  return { store, handlers: createHallHandlers(service, createHallSubscriptions(store, deps.changesAfter)) };
+  return {
+    store,
+    handlers: createHallHandlers(service, createHallSubscriptions(store, deps.readLog)),
+    /** An admin change announced on the catalog channel (`hall:<id>`, `cinema:<id>`, `seat_type:<id>`). */
+    catalogChanged(what: string): Promise<void> {
+      const [kind, id] = what.split(':');
+      if (kind === 'hall') return store.refreshHall(Number(id));
+      if (kind === 'cinema') return store.refreshCinema(Number(id));
+      return store.refreshAll();
+    },
+  };
 }
 
 /** The handlers' metadata (type, schema, access, errors) for docs/protocol.md; never called. */

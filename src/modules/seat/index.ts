@@ -13,8 +13,9 @@ export function createSeatModule(deps: { prisma: PrismaClient; sink: ChangeSink;
   const service = createSeatService(createSeatModel(deps.prisma), deps.sink, deps.onCatalogChanged);
   return {
     handlers: createSeatHandlers(service),
-    /** The durable change log, for resume and catch-up. */
+    /** The durable change log, for catch-up and resume. */
     changesAfter: service.changesAfter,
+    readLog: service.readLog,
   };
 }
 

@@ -10,8 +10,6 @@ export interface MarkSeatsResult {
   found: number;
   /** Seats whose status actually differs (a no-op is not an event). */
   changed: number;
-  /** The hall's version as this statement saw it (only meaningful when nothing was written). */
-  seenVersion: number | null;
   seats: { id: number; old_status: SeatStatus; status: SeatStatus; updated_at: Date }[];
 }
 
@@ -20,7 +18,6 @@ interface MarkSeatsRow {
   hall_exists: boolean;
   found: bigint | number;
   changed: bigint | number;
-  seen_version: number | null;
   seats: { id: number; old_status: SeatStatus; status: SeatStatus; updated_at: string }[] | null;
 }
 
@@ -63,16 +60,19 @@ export function createSeatModel(prisma: PrismaClient) {
             AND (SELECT count(*) FROM locked) = ${ids.length}
             AND (${expectedVersion ?? null}::int IS NULL OR version = ${expectedVersion ?? null}::int)
           RETURNING version
+        ), t AS (
+          -- Read once, when the locks are held: now() is the transaction start, taken
+          -- before waiting for them, so a later version could carry an earlier time.
+          SELECT clock_timestamp() AS at FROM h
         ), u AS (
-          UPDATE seat s SET status = c.new_status, updated_at = now(), updated_by = ${userId}
-          FROM changed c, h
+          UPDATE seat s SET status = c.new_status, updated_at = t.at, updated_by = ${userId}
+          FROM changed c, t
           WHERE s.id = c.id
           RETURNING s.id, c.old_status, s.status, s.updated_at
         ), e AS (
           INSERT INTO seat_event (hall_id, seat_id, version, old_status, new_status, user_id, created_at)
-          SELECT ${hallId}, c.id, h.version, c.old_status, c.new_status, ${userId}, now()
-          FROM changed c, h
-          RETURNING 1
+          SELECT ${hallId}, c.id, h.version, c.old_status, c.new_status, ${userId}, t.at
+          FROM changed c, h, t
         ), n AS (
           SELECT pg_notify(${channel}, ${hallId}::text || ':' || h.version::text) FROM h
         )
@@ -81,9 +81,8 @@ export function createSeatModel(prisma: PrismaClient) {
           EXISTS (SELECT 1 FROM hall WHERE id = ${hallId}) AS hall_exists,
           (SELECT count(*) FROM locked) AS found,
           (SELECT count(*) FROM changed) AS changed,
-          (SELECT version FROM hall WHERE id = ${hallId}) AS seen_version,
           (SELECT json_agg(json_build_object('id', id, 'old_status', old_status, 'status', status, 'updated_at', updated_at) ORDER BY id) FROM u) AS seats,
-          (SELECT count(*) FROM e) AS events,
+          -- A plain SELECT CTE runs only when read: this read is what sends the NOTIFY.
           (SELECT count(*) FROM n) AS notified`;
       const row = rows[0];
       if (!row) throw new Error('markSeats returned no row');
@@ -92,7 +91,6 @@ export function createSeatModel(prisma: PrismaClient) {
         hallExists: row.hall_exists,
         found: Number(row.found),
         changed: Number(row.changed),
-        seenVersion: row.seen_version,
         seats: (row.seats ?? []).map((s) => ({ ...s, updated_at: new Date(s.updated_at) })),
       };
     },
@@ -102,13 +100,18 @@ export function createSeatModel(prisma: PrismaClient) {
       return hall?.version ?? null;
     },
 
-    /** The durable change log after `afterVersion`, grouped into committed changes in version order. */
-    async changesAfter(hallId: number, afterVersion: number, upToVersion?: number): Promise<CommittedChange[]> {
+    /**
+     * The durable change log after `afterVersion` (up to `upToVersion`), grouped into
+     * committed changes in version order; null when it holds more than `maxEvents` events.
+     */
+    async changesAfter(hallId: number, afterVersion: number, upToVersion?: number, maxEvents?: number): Promise<CommittedChange[] | null> {
       const events = await prisma.seatEvent.findMany({
         where: { hall_id: hallId, version: { gt: afterVersion, ...(upToVersion !== undefined ? { lte: upToVersion } : {}) } },
         orderBy: [{ version: 'asc' }, { seat_id: 'asc' }],
         select: { version: true, seat_id: true, old_status: true, new_status: true, created_at: true },
+        ...(maxEvents !== undefined ? { take: maxEvents + 1 } : {}),
       });
+      if (maxEvents !== undefined && events.length > maxEvents) return null;
       const changes: CommittedChange[] = [];
       for (const event of events) {
         let change = changes.at(-1);
@@ -163,6 +166,10 @@ export function createSeatModel(prisma: PrismaClient) {
 
     createSeatType(data: { name: string; color: string }): Promise<SeatTypeView> {
       return prisma.seatType.create({ data, select: { id: true, name: true, color: true } });
+    },
+
+    isUniqueViolation(error: unknown): boolean {
+      return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
     },
 
     async updateSeatType(id: number, data: { name?: string; color?: string }): Promise<SeatTypeView | null> {

@@ -7,7 +7,6 @@ import { CHANNELS } from '../../core/bus/bus.js';
 import type { Session } from '../../core/session.js';
 import type { SeatModel } from './seat.model.js';
 import type { CommittedChange, HallHistoryInput, MarkSeatsInput, SeatTypeView } from './seat.types.js';
-import { Prisma } from '../../generated/prisma/client.js';
 
 /** Where committed changes go in this process (the hall state store). */
 export interface ChangeSink {
@@ -35,7 +34,7 @@ export function createSeatService(model: SeatModel, sink: ChangeSink, onCatalogC
           throw new AppError('SeatNotFound', 'a seat does not belong to this hall; nothing was changed');
         }
         if (result.version === null) {
-          // Nothing written: a no-op, or a conflict. Read the version fresh, not from the statement's snapshot.
+          // Nothing written: a no-op, or a conflict. Read the version fresh: the statement's snapshot may predate the lock wait.
           const current = (await model.currentVersion(hallId)) ?? 0;
           if (input.expected_version !== undefined && input.expected_version !== current) {
             throw new AppError('VersionConflict', `the hall is at version ${current}`, { version: current });
@@ -69,27 +68,31 @@ export function createSeatService(model: SeatModel, sink: ChangeSink, onCatalogC
     listSeatTypes: () => model.listSeatTypes(),
 
     async createSeatType(data: { name: string; color: string }): Promise<SeatTypeView> {
-      const created = await uniqueName(() => model.createSeatType(data));
+      const created = await uniqueName(model, () => model.createSeatType(data));
       await onCatalogChanged(`seat_type:${created.id}`);
       return created;
     },
 
     async updateSeatType(data: { id: number; name?: string; color?: string }): Promise<SeatTypeView> {
-      const updated = await uniqueName(() => model.updateSeatType(data.id, { name: data.name, color: data.color }));
+      const updated = await uniqueName(model, () => model.updateSeatType(data.id, { name: data.name, color: data.color }));
       if (!updated) throw new AppError('SeatTypeNotFound', `no seat type ${data.id}`);
       await onCatalogChanged(`seat_type:${updated.id}`);
       return updated;
     },
 
-    changesAfter: model.changesAfter,
+    /** For the hall store's catch-up: everything after a version. */
+    changesAfter: async (hallId: number, afterVersion: number) => (await model.changesAfter(hallId, afterVersion)) ?? [],
+    /** For resume: a bounded window of the log, null when larger than `maxEvents`. */
+    readLog: (hallId: number, afterVersion: number, upToVersion: number, maxEvents: number) =>
+      model.changesAfter(hallId, afterVersion, upToVersion, maxEvents),
   };
 }
 
-async function uniqueName<T>(write: () => Promise<T>): Promise<T> {
+async function uniqueName<T>(model: SeatModel, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (model.isUniqueViolation(error)) {
       throw new AppError('NameTaken', 'that name is taken');
     }
     throw error;

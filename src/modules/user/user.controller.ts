@@ -22,7 +22,7 @@ export function createUserHandlers({ service, admin, subscriptions }: UserHandle
       access: 'public',
       data: subscribeData,
       reply: "snapshot, then updates: {status: 'guest'} | {status: 'user', username, role}",
-      errors: [],
+      errors: ['TooManySubscriptions'],
       handle: ({ connection, eid }) =>
         // Subscribed right after the snapshot is written, so no update can overtake it.
         new HandlerReply('snapshot', service.status(connection.session), () => subscriptions.subscribe(connection, eid)),

@@ -48,13 +48,7 @@ export class UserSubscriptions {
   }
 
   subscribe(connection: Connection, eid: string): void {
-    let topic = this.topics.get(connection);
-    if (!topic) {
-      topic = new Topic(USER_TOPIC, SUBSCRIBE_TYPE);
-      this.topics.set(connection, topic);
-    }
-    const subscriber = topic.add(connection, eid);
-    const owner = topic;
+    // Claim the slot first: it throws when the connection has too many subscriptions.
     connection.addSubscription(eid, {
       topic: USER_TOPIC,
       release: () => {
@@ -62,6 +56,9 @@ export class UserSubscriptions {
         if (owner.size === 0) this.topics.delete(connection);
       },
     });
+    const owner = this.topics.get(connection) ?? new Topic(USER_TOPIC, SUBSCRIBE_TYPE);
+    this.topics.set(connection, owner);
+    const subscriber = owner.add(connection, eid);
   }
 
   private refresh(userId: number): void {

@@ -14,7 +14,13 @@ describe('websocket transport', () => {
   let server: TestServer;
   before(async () => {
     server = await startTestServer({
-      env: { WS_MAX_BUFFERED_BYTES: '262144', WS_MESSAGES_PER_SECOND: '1000', WS_PING_INTERVAL_MS: '200', WS_MAX_CONNECTIONS_PER_IP: '40' },
+      env: {
+        WS_MAX_BUFFERED_BYTES: '262144',
+        WS_MESSAGES_PER_SECOND: '1000',
+        WS_PING_INTERVAL_MS: '200',
+        WS_MAX_CONNECTIONS_PER_IP: '40',
+        WS_MAX_SUBSCRIPTIONS: '3',
+      },
     });
   });
   after(() => server.close());
@@ -80,6 +86,17 @@ describe('websocket transport', () => {
     const again = await TestClient.connect(server.wsUrl);
     assert.ok(Array.isArray(await again.call('cinemas.get_cinemas')));
     await again.close();
+  });
+
+  it('limits subscriptions per connection, counting a re-used eid once', async () => {
+    const client = await TestClient.connect(server.wsUrl);
+    const hallId = (await client.call('cinemas.get_cinemas'))[0].halls[0].id;
+    for (const eid of ['a', 'b', 'c', 'c']) assert.equal((await client.request('hall.subscribe', { id: hallId }, eid)).status, 'snapshot');
+    const fourth = await client.request('cinemas.subscribe', null, 'd');
+    assert.equal(fourth.error, 'TooManySubscriptions');
+    await client.call('hall.unsubscribe', { sub_eid: 'a' });
+    assert.equal((await client.request('cinemas.subscribe', null, 'd')).status, 'snapshot');
+    await client.close();
   });
 
   it('does not negotiate permessage-deflate unless enabled', async () => {

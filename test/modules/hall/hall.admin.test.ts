@@ -96,6 +96,59 @@ describe('hall administration', () => {
     assert.equal((await staff.request('seat_type.create', { name: 'Nope', color: '#000000' })).error, 'Forbidden');
   });
 
+  it('keeps the cached list complete under a burst of concurrent creates', async () => {
+    const names = Array.from({ length: 6 }, (_, i) => `Burst ${i}`);
+    await Promise.all(names.map((name) => admin.call('cinema.create', { name, color: '#102030' })));
+    const hasAll = (list: { name: string }[]) => names.every((n) => list.some((c) => c.name === n));
+    await watcher.waitFor((f) => f.eid === 'list' && f.status === 'snapshot' && hasAll(f.data));
+    await new Promise((r) => setTimeout(r, 200));
+    const lastPushed = watcher.pushes('list', 'snapshot').at(-1)!;
+    assert.ok(hasAll(lastPushed.data), 'the last pushed list has every cinema');
+    assert.ok(hasAll(await admin.call('cinemas.get_cinemas')), 'the cached list has every cinema');
+    for (const cinema of (await admin.call('cinemas.get_cinemas')).filter((c: { name: string }) => names.includes(c.name))) {
+      await admin.call('cinema.delete', { id: cinema.id });
+    }
+  });
+
+  it('never pushes a snapshot older than an update already sent when a hall is renamed during seat changes', async () => {
+    const cinemas = await admin.call('cinemas.get_cinemas');
+    const hallId = cinemas[0].halls[0].id;
+    const hall = await admin.call('hall.get', { id: hallId });
+    // A rename is refused while seats are OCCUPIED: vacate them first.
+    const occupied = hall.seats.filter((s: { status: string }) => s.status === 'OCCUPIED');
+    await staff.call('hall.update_seat_status', { hall_id: hallId, seats: occupied.map((s: { id: number }) => ({ seat_id: s.id, status: 'VACANT' })) });
+    for (const seat of occupied) seat.status = 'VACANT';
+    const display = await TestClient.connect(server.wsUrl);
+    await display.call('hall.subscribe', { id: hallId }, 'race');
+    const writes = (async () => {
+      for (let i = 0; i < 30; i++) {
+        const seat = hall.seats[100 + (i % 10)];
+        seat.status = seat.status === 'MAINTENANCE' ? 'VACANT' : 'MAINTENANCE';
+        await staff.call('hall.update_seat_status', { hall_id: hallId, seat_id: seat.id, status: seat.status });
+      }
+    })();
+    let renamed = 0;
+    const renames = (async () => {
+      for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setTimeout(r, 5));
+        if ((await admin.request('hall.rename', { id: hallId, name: `Hall 1 take ${i}` })).status === 'success') renamed++;
+      }
+    })();
+    await Promise.all([writes, renames]);
+    assert.equal(renamed, 5);
+    const final = await admin.call('hall.get', { id: hallId });
+    await display.waitFor((f) => f.eid === 'race' && f.data?.version === final.version && f.status !== 'success');
+    let newest = 0;
+    for (const frame of display.frames.filter((f) => f.eid === 'race')) {
+      if (frame.status === 'update') newest = Math.max(newest, frame.data.version);
+      if (frame.status === 'snapshot') {
+        assert.ok(frame.data.version >= newest, `snapshot v${frame.data.version} after update v${newest}`);
+        newest = frame.data.version;
+      }
+    }
+    await display.close();
+  });
+
   it('renames and deletes a cinema, pushing each change', async () => {
     const cinema = (await admin.call('cinemas.get_cinemas')).find((c: { name: string }) => c.name === 'Test Odeon');
     await admin.call('cinema.update', { id: cinema.id, name: 'Test Odeon II' });

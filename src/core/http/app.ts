@@ -6,7 +6,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import type { Config } from '../config.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { compileTrustProxy } from './client-ip.js';
+import { compileTrustProxy, type TrustProxy } from './client-ip.js';
 import { isOriginAllowed } from './origin.js';
 import { sendError } from './reply.js';
 
@@ -23,7 +23,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const { config, logger } = options;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', compileTrustProxy(config.trustProxy));
+  const trustProxy = compileTrustProxy(config.trustProxy);
+  app.set('trust proxy', trustProxy);
 
   app.get('/health', (_request, response) => {
     response.json({ status: 'ok', uptime_s: Math.round(process.uptime()) });
@@ -36,7 +37,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(requestLogger(logger));
   app.use(express.json({ limit: '16kb' }));
   app.use(cookieParser());
-  app.use(originCheck(config));
+  app.use(originCheck(config, trustProxy));
   options.mount(app);
 
   app.use((_request, _response, next) => next(new AppError('ValidationError', 'no such endpoint')));
@@ -60,10 +61,10 @@ function requestLogger(logger: Logger): RequestHandler {
   };
 }
 
-function originCheck(config: HttpAppOptions['config']): RequestHandler {
+function originCheck(config: HttpAppOptions['config'], trustProxy: TrustProxy): RequestHandler {
   return (request, _response, next) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return next();
-    if (isOriginAllowed(request, config)) return next();
+    if (isOriginAllowed(request, config, trustProxy)) return next();
     next(new AppError('OriginNotAllowed', 'this origin may not send requests here'));
   };
 }

@@ -16,7 +16,3 @@ export function median(values: readonly number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
-
-export function ratio(ours: number, baseline: number): number {
-  return baseline > 0 && Number.isFinite(ours) ? ours / baseline : Number.NaN;
-}

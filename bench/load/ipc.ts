@@ -58,7 +58,12 @@ export interface ResultReport {
   versions: VersionReceipts[];
 }
 
-export type LoaderReport = OpenedReport | ResultReport;
+/** Sent once the process listens for commands: IPC messages sent before that are lost. */
+export interface HelloReport {
+  msg: 'hello';
+}
+
+export type LoaderReport = HelloReport | OpenedReport | ResultReport;
 
 export interface WriterPlan {
   endpoint: Endpoint;
@@ -73,9 +78,10 @@ export interface WriterPlan {
 
 export type WriterCommand = { cmd: 'prepare'; plan: WriterPlan } | { cmd: 'go' };
 
-/** One committed change: [hall, version, sentAt, repliedAt]. */
-export type Commit = [number, number, number, number];
+/** One committed change: [hall, version, sentAt, repliedAt, seats changed]. */
+export type Commit = [number, number, number, number, number];
 
 export type WriterReport =
+  | HelloReport
   | { msg: 'ready' }
   | { msg: 'done'; commits: Commit[]; errors: Record<string, number>; startedAt: number; endedAt: number };

@@ -52,3 +52,4 @@ process.on('message', (command: LoaderCommand) => {
   });
 });
 process.on('SIGTERM', () => process.exit(0));
+report({ msg: 'hello' });

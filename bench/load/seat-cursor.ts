@@ -12,6 +12,7 @@ export class SeatCursor {
     if (this.mine.length === 0) throw new Error('a writer connection got no seats: use fewer connections or bigger halls');
   }
 
+  /** `count` distinct seats, or all of this connection's seats if it has fewer. */
   next(count: number): SeatChange[] {
     const picked: SeatChange[] = [];
     for (let i = 0; i < Math.min(count, this.mine.length); i++) {

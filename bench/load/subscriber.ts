@@ -1,12 +1,12 @@
 // One subscriber socket per target kind. Each resolves once it is served (snapshot
 // received, or open for an idle socket) and then feeds every push to its VersionTrack.
-// Receipt time is taken before parsing, so client-side JSON work is not counted as
-// server latency.
+// Receipt time is taken before parsing, so client-side work is not counted as server
+// latency.
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import { wallMs } from '../clock.js';
 import type { Endpoint } from './ipc.js';
-import { updateRange, type ReceiptLedger, VersionTrack } from './version-track.js';
+import { scanUpdate, updateRange, type ReceiptLedger, VersionTrack } from './version-track.js';
 
 const OPEN_TIMEOUT_MS = 30_000;
 
@@ -56,14 +56,16 @@ function openWs(endpoint: Endpoint, hall: number | null, ledger: ReceiptLedger):
         socket.send(JSON.stringify({ type: 'hall.subscribe', data: { id: hall }, eid: `hall-${hall}` }));
       }
     });
-    socket.on('message', (raw) => {
+    socket.on('message', (raw: Buffer) => {
       const at = wallMs();
       if (track === null) return;
+      const range = scanUpdate(raw);
+      if (range !== null) {
+        track.update(range[0], range[1], at);
+        return;
+      }
       const frame = JSON.parse(raw.toString()) as Frame;
-      if (frame.status === 'update' && frame.data) {
-        const [from, to] = updateRange(frame.data);
-        track.update(from, to, at);
-      } else if (frame.status === 'snapshot' && frame.data) {
+      if (frame.status === 'snapshot' && frame.data) {
         track.snapshot(frame.data.version);
         if (!served) {
           served = true;

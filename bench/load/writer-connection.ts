@@ -40,8 +40,8 @@ interface Pending {
   reject(error: Error): void;
 }
 
-/** Seats of a hall as a baseline "has" them: ids only matter for the payload size. */
-const SYNTHETIC_SEATS: SeatChange[] = Array.from({ length: 100 }, (_, i) => ({ id: i + 1, status: 'VACANT' }));
+/** Seats of a hall as a baseline "has" them (as many as a bench hall): ids only matter for the payload size. */
+const SYNTHETIC_SEATS: SeatChange[] = Array.from({ length: 200 }, (_, i) => ({ id: i + 1, status: 'VACANT' }));
 
 export class WriterConnection {
   private readonly pending = new Map<string, Pending>();
@@ -135,5 +135,5 @@ function pushedSeats(seats: SeatChange[]): unknown[] {
 
 function pushedSeatTypes(seats: SeatChange[]): unknown[] {
   const occupied = seats.filter((seat) => seat.status === 'OCCUPIED').length;
-  return [{ id: 1, seats: { VACANT: 100 - occupied, OCCUPIED: occupied, MAINTENANCE: 0 } }];
+  return [{ id: 1, seats: { VACANT: SYNTHETIC_SEATS.length - occupied, OCCUPIED: occupied, MAINTENANCE: 0 } }];
 }

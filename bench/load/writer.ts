@@ -1,13 +1,14 @@
 // The writer process: staff connections issuing seat changes, either open loop at a fixed
 // rate (fan-out scenarios: the rate is the workload) or closed loop (writes scenario: each
 // connection sends its next change when the previous one is answered, i.e. as fast as the
-// server commits). Reports [hall, version, sentAt, repliedAt] for every committed change.
+// server commits). Reports [hall, version, sentAt, repliedAt, seats] for every committed change.
 import { sleep, wallMs } from '../clock.js';
 import type { Commit, WriterCommand, WriterPlan, WriterReport } from './ipc.js';
 import { SeatCursor } from './seat-cursor.js';
 import { ChangeRejected, WriterConnection } from './writer-connection.js';
 
-const DRAIN_TIMEOUT_MS = 15_000;
+/** Replies still owed when the schedule ends; an overloaded target may owe a backlog of seconds. */
+const DRAIN_TIMEOUT_MS = 60_000;
 
 let plan: WriterPlan;
 let connections: WriterConnection[] = [];
@@ -35,7 +36,7 @@ async function send(c: number, hall: number): Promise<void> {
   inFlight++;
   try {
     const { version, sentAt, repliedAt } = await (connections[c] as WriterConnection).change(hall, seats);
-    commits.push([hall, version, sentAt, repliedAt]);
+    commits.push([hall, version, sentAt, repliedAt, seats.length]);
   } catch (error) {
     const code = error instanceof ChangeRejected ? error.code : String(error);
     errors[code] = (errors[code] ?? 0) + 1;
@@ -82,3 +83,4 @@ process.on('message', (command: WriterCommand) => {
   });
 });
 process.on('SIGTERM', () => process.exit(0));
+report({ msg: 'hello' });

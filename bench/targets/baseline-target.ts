@@ -10,6 +10,7 @@ const LABEL = { raw: 'raw ws', socketio: 'Socket.IO' } as const;
 export function baselineTarget(kind: Exclude<TargetKind, 'seats'>): Target {
   return {
     kind,
+    key: kind,
     label: LABEL[kind],
     // A baseline hall exists as soon as a socket names it.
     halls: (count) => Array.from({ length: count }, (_, i) => i + 1),

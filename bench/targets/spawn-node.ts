@@ -20,12 +20,26 @@ export interface SpawnNodeOptions {
   output?: 'inherit' | 'pipe' | 'ignore';
 }
 
+/**
+ * Every process the bench started and that still runs: an interrupted bench (Ctrl-C,
+ * a CI timeout) must not leave servers holding thousands of sockets on a shared machine.
+ * Process-wide on purpose: it mirrors the OS's own list of our children.
+ */
+const live = new Set<ChildProcess>();
+
+export function stopAllChildren(): void {
+  for (const child of live) child.kill('SIGKILL');
+}
+
 export function spawnNode(entry: string, options: SpawnNodeOptions = {}): ChildProcess {
   const argv = [process.execPath, '--import', 'tsx', ...(options.nodeArgs ?? []), entry, ...(options.args ?? [])];
   const command = `${RAISE_FD_LIMIT}; exec ${argv.map(shellQuote).join(' ')}`;
   const output = options.output ?? 'inherit';
   const stdio: StdioOptions = options.ipc ? ['ignore', output, output, 'ipc'] : ['ignore', output, output];
-  return spawn('bash', ['-c', command], { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio });
+  const child = spawn('bash', ['-c', command], { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  return child;
 }
 
 /** The open-file limit children get: the server needs one descriptor per socket. */

@@ -8,6 +8,8 @@ export interface RunningTarget {
   endpoint: Endpoint;
   /** Spawn to the first 200 from /ready, ms. */
   readyMs: number;
+  /** Our server on PostgreSQL: rows in the audit log (seat_event), read beside the server. */
+  countAuditRows?(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -20,6 +22,8 @@ export interface StartOptions {
 
 export interface Target {
   kind: TargetKind;
+  /** Names this target in goals and ratios; the kind unless one kind runs twice (cold start). */
+  key: string;
   /** Column label in the report. */
   label: string;
   /** Hall ids a scenario may use: `count` of them, all with the same layout. */

@@ -1,0 +1,177 @@
+// One measured load against a running target: subscriber sockets spread over load
+// processes, optionally a writer, then the numbers every scenario draws from: receipt
+// latency per version, deliveries, server CPU per delivery, RSS per connection, and the
+// correctness counts (gaps, stale, unserved, closed, missing receipts).
+import { sleep } from '../clock.js';
+import type { Commit, LoaderCommand, LoaderReport, ResultReport, WriterCommand, WriterPlan, WriterReport } from '../load/ipc.js';
+import { cpuMs, rssBytes } from '../proc-stats.js';
+import type { RunningTarget } from '../targets/target.js';
+import { ChildLink } from './child-link.js';
+
+export interface LoadPlan {
+  /** Subscriber sockets; socket i subscribes to halls[i % halls.length], or stays idle when halls is empty. */
+  sockets: number;
+  halls: number[];
+  loaders: number;
+  /** Handshakes in flight per loader. */
+  concurrency: number;
+  /** Subscribers send the session cookie (our server only; the writer always does). */
+  authenticated: boolean;
+  writer?: Omit<WriterPlan, 'endpoint'>;
+  /** Time for the server to settle before RSS is read, ms. */
+  settleMs: number;
+}
+
+export interface LoadMeasurement {
+  opened: number;
+  failed: number;
+  failures: string[];
+  authenticated?: boolean;
+  /** First handshake to the last socket served, ms. */
+  openMs: number;
+  rssPerConnection: number;
+  /** Update frames received by all subscribers. */
+  deliveries: number;
+  deliveriesPerSecond: number;
+  cpuPerDeliveryUs: number;
+  /** Server CPU (user + system) from the writer's start to the last receipt, ms. */
+  serverCpuMs: number;
+  /** The load processes' CPU per delivery: on a 2-core box they compete with the server. */
+  clientCpuPerDeliveryUs: number;
+  /** Writer's send to the last / first subscriber's receipt, per committed version, ms. */
+  lastReceiptMs: number[];
+  firstReceiptMs: number[];
+  commits: number;
+  commitsPerSecond: number;
+  /** Seats changed by the committed changes (a batch changes several). */
+  seatChanges: number;
+  replyMs: number[];
+  errors: Record<string, number>;
+  gaps: number;
+  stale: number;
+  early: number;
+  unserved: number;
+  closed: number;
+  /** Receipts a committed version should have had (one per subscriber of its hall) and did not. */
+  missing: number;
+}
+
+type Loader = ChildLink<LoaderCommand, LoaderReport>;
+type Writer = ChildLink<WriterCommand, WriterReport>;
+
+const FINISH_TIMEOUT_MS = 15_000;
+
+export async function runLoad(target: RunningTarget, plan: LoadPlan): Promise<LoadMeasurement> {
+  const rssBefore = rssBytes(target.pid);
+  const loaders = await Promise.all(Array.from({ length: plan.loaders }, () => ChildLink.start<LoaderCommand, LoaderReport>('bench/load/loader.ts')));
+  let writer: Writer | undefined;
+  try {
+    const socketHalls = Array.from({ length: plan.sockets }, (_, i) => (plan.halls.length ? (plan.halls[i % plan.halls.length] as number) : null));
+    const endpoint = plan.authenticated ? target.endpoint : { ...target.endpoint, cookie: undefined };
+    const openStarted = performance.now();
+    const opened = await Promise.all(
+      loaders.map((loader, l) => loader.ask({ cmd: 'open', endpoint, halls: socketHalls.filter((_, i) => i % plan.loaders === l), concurrency: plan.concurrency }, 'opened')),
+    );
+    const openMs = performance.now() - openStarted;
+    await sleep(plan.settleMs);
+    const openedCount = sum(opened.map((o) => o.opened));
+    const base = {
+      opened: openedCount,
+      failed: sum(opened.map((o) => o.failed)),
+      failures: [...new Set(opened.flatMap((o) => o.failures))].slice(0, 5),
+      authenticated: opened[0]?.authenticated,
+      openMs,
+      rssPerConnection: openedCount > 0 ? (rssBytes(target.pid) - rssBefore) / openedCount : Number.NaN,
+    };
+    if (!plan.writer) return { ...base, ...noWrites() };
+
+    writer = await ChildLink.start<WriterCommand, WriterReport>('bench/load/writer.ts');
+    await writer.ask({ cmd: 'prepare', plan: { ...plan.writer, endpoint: target.endpoint } }, 'ready');
+    const loadersCpu = () => sum(loaders.map((loader) => cpuMs(loader.pid)));
+    const cpuBefore = cpuMs(target.pid);
+    const clientCpuBefore = loadersCpu();
+    const done = await writer.ask({ cmd: 'go' }, 'done');
+    const finals = finalVersions(done.commits);
+    const results = await Promise.all(loaders.map((loader) => loader.ask({ cmd: 'finish', finals, timeoutMs: FINISH_TIMEOUT_MS }, 'result')));
+    const cpuSpent = cpuMs(target.pid) - cpuBefore;
+    const clientCpuSpent = loadersCpu() - clientCpuBefore;
+    const writes = measureWrites(done.commits, done.errors, done.startedAt, done.endedAt, results, subscribersPerHall(socketHalls), cpuSpent);
+    return { ...base, ...writes, clientCpuPerDeliveryUs: writes.deliveries > 0 ? (clientCpuSpent * 1000) / writes.deliveries : Number.NaN };
+  } finally {
+    await Promise.all([...loaders, ...(writer ? [writer] : [])].map((child) => child.stop()));
+  }
+}
+
+function measureWrites(
+  commits: Commit[],
+  errors: Record<string, number>,
+  startedAt: number,
+  endedAt: number,
+  results: ResultReport[],
+  expected: Map<number, number>,
+  cpuSpent: number,
+): Omit<LoadMeasurement, 'opened' | 'failed' | 'failures' | 'authenticated' | 'openMs' | 'rssPerConnection' | 'clientCpuPerDeliveryUs'> {
+  const receipts = new Map<string, { count: number; first: number; last: number }>();
+  for (const [hall, version, count, first, last] of results.flatMap((r) => r.versions)) {
+    const key = `${hall}:${version}`;
+    const seen = receipts.get(key);
+    if (!seen) receipts.set(key, { count, first, last });
+    else {
+      seen.count += count;
+      seen.first = Math.min(seen.first, first);
+      seen.last = Math.max(seen.last, last);
+    }
+  }
+  const lastReceiptMs: number[] = [];
+  const firstReceiptMs: number[] = [];
+  let missing = 0;
+  let lastAt = startedAt;
+  for (const [hall, version, sentAt] of commits) {
+    const seen = receipts.get(`${hall}:${version}`);
+    missing += (expected.get(hall) ?? 0) - (seen?.count ?? 0);
+    if (!seen) continue;
+    lastReceiptMs.push(seen.last - sentAt);
+    firstReceiptMs.push(seen.first - sentAt);
+    lastAt = Math.max(lastAt, seen.last);
+  }
+  const deliveries = sum(results.map((r) => r.deliveries));
+  return {
+    deliveries,
+    deliveriesPerSecond: deliveries / ((lastAt - startedAt) / 1000),
+    cpuPerDeliveryUs: deliveries > 0 ? (cpuSpent * 1000) / deliveries : Number.NaN,
+    serverCpuMs: cpuSpent,
+    lastReceiptMs,
+    firstReceiptMs,
+    commits: commits.length,
+    commitsPerSecond: commits.length / ((endedAt - startedAt) / 1000),
+    seatChanges: sum(commits.map((commit) => commit[4])),
+    replyMs: commits.map(([, , sentAt, repliedAt]) => repliedAt - sentAt),
+    errors,
+    gaps: sum(results.map((r) => r.gaps)),
+    stale: sum(results.map((r) => r.stale)),
+    early: sum(results.map((r) => r.early)),
+    unserved: sum(results.map((r) => r.unserved)),
+    closed: sum(results.map((r) => r.closed)),
+    missing,
+  };
+}
+
+function noWrites(): Omit<LoadMeasurement, 'opened' | 'failed' | 'failures' | 'authenticated' | 'openMs' | 'rssPerConnection'> {
+  return { deliveries: 0, deliveriesPerSecond: Number.NaN, cpuPerDeliveryUs: Number.NaN, serverCpuMs: Number.NaN, clientCpuPerDeliveryUs: Number.NaN, lastReceiptMs: [], firstReceiptMs: [], commits: 0, commitsPerSecond: Number.NaN, seatChanges: 0, replyMs: [], errors: {}, gaps: 0, stale: 0, early: 0, unserved: 0, closed: 0, missing: 0 };
+}
+
+function finalVersions(commits: Commit[]): [number, number][] {
+  const finals = new Map<number, number>();
+  for (const [hall, version] of commits) finals.set(hall, Math.max(finals.get(hall) ?? 0, version));
+  return [...finals];
+}
+
+function subscribersPerHall(socketHalls: (number | null)[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const hall of socketHalls) if (hall !== null) counts.set(hall, (counts.get(hall) ?? 0) + 1);
+  return counts;
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,61 @@
+// Our server as a bench target: `src/index.ts` in production mode, on its own copy of
+// the prepared store, with the connection and message caps lifted (the bench opens
+// thousands of sockets from one IP and writers send as fast as the server answers).
+import { randomBytes } from 'node:crypto';
+import { freePort, waitForOk } from './ports.js';
+import { spawnNode, stopChild } from './spawn-node.js';
+import type { RunningTarget } from './target.js';
+
+export const SERVER_ENTRY = 'src/index.ts';
+
+export interface SeatsSecrets {
+  JWT_SECRET: string;
+  TOTP_ENCRYPTION_KEY: string;
+}
+
+/** Fixed for one bench run, so a cookie issued while preparing stays valid on every copy. */
+export function newSecrets(): SeatsSecrets {
+  return { JWT_SECRET: randomBytes(32).toString('hex'), TOTP_ENCRYPTION_KEY: randomBytes(32).toString('hex') };
+}
+
+export interface LaunchOptions {
+  storeEnv: Record<string, string>;
+  secrets: SeatsSecrets;
+  cookie?: string;
+  nodeArgs?: string[];
+}
+
+export async function launchSeatsServer(options: LaunchOptions): Promise<RunningTarget> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawnNode(SERVER_ENTRY, {
+    nodeArgs: options.nodeArgs,
+    env: {
+      ...options.storeEnv,
+      ...options.secrets,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'true',
+      WS_MAX_CONNECTIONS: '1000000',
+      WS_MAX_CONNECTIONS_PER_IP: '1000000',
+      WS_MESSAGES_PER_SECOND: '1000000',
+      SHUTDOWN_TIMEOUT_MS: '3000',
+    },
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitForOk(`${baseUrl}/ready`, 60_000, () => child.exitCode === null);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return {
+    kind: 'seats',
+    pid: child.pid as number,
+    endpoint: { kind: 'seats', baseUrl, cookie: options.cookie },
+    readyMs: performance.now() - started,
+    stop: () => stopChild(child, 8_000),
+  };
+}

@@ -56,7 +56,7 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       onCounts: cinemas.hallCountsChanged,
       announce,
     });
-    seats = createSeatModule({ prisma, sink: halls.store, onCatalogChanged: announce });
+    seats = createSeatModule({ prisma, sql: (text, params) => database.sql(text, params), sink: halls.store, onCatalogChanged: announce });
     closers.unshift(async () => halls.store.close());
 
     let ws: WsServer | undefined;

@@ -33,6 +33,9 @@ export async function openPGlite(dataDir: string, logger: Logger, migrator: Migr
     prisma,
     pglite: instance,
     connectionString: undefined,
+    async sql<T>(text: string, params: unknown[]) {
+      return (await instance.query<T>(text, params)).rows;
+    },
     async ping() {
       await prisma.$queryRaw`SELECT 1`;
     },

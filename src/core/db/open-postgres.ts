@@ -1,5 +1,6 @@
 // Server mode: a PostgreSQL server at DATABASE_URL.
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import type { Database } from './database.js';
@@ -10,20 +11,24 @@ const POOL_SIZE = 10;
 
 export async function openPostgres(connectionString: string, logger: Logger, migrator: MigratorOptions): Promise<Database> {
   await applyMigrations({ kind: 'postgres', connectionString }, { ...migrator, logger });
-  const adapter = new PrismaPg(
-    { connectionString, max: POOL_SIZE },
-    // An idle pooled connection that dies (server restart) must not crash the process.
-    { onPoolError: (error) => logger.warn('database pool connection lost', { error: error.message }) },
-  );
-  const prisma = new PrismaClient({ adapter });
+  const pool = new pg.Pool({ connectionString, max: POOL_SIZE });
+  // An idle pooled connection that dies (server restart) must not crash the process.
+  pool.on('error', (error) => logger.warn('database pool connection lost', { error: error.message }));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: 'postgres',
     prisma,
     pglite: undefined,
     connectionString,
+    async sql<T>(text: string, params: unknown[]) {
+      return (await pool.query(text, params)).rows as T[];
+    },
     async ping() {
       await prisma.$queryRaw`SELECT 1`;
     },
-    close: () => prisma.$disconnect(),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
   };
 }

@@ -2,15 +2,15 @@
 // and seat types.
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { createSeatHandlers } from './seat.controller.js';
-import { createSeatModel } from './seat.model.js';
+import { createSeatModel, type RawSql } from './seat.model.js';
 import { createSeatService, type ChangeSink } from './seat.service.js';
 
 export { listenForSeatChanges, type SeatChangeListener } from './seat.subscription.js';
 export type { ChangeSink } from './seat.service.js';
 export * from './seat.types.js';
 
-export function createSeatModule(deps: { prisma: PrismaClient; sink: ChangeSink; onCatalogChanged: (what: string) => Promise<void> }) {
-  const service = createSeatService(createSeatModel(deps.prisma), deps.sink, deps.onCatalogChanged);
+export function createSeatModule(deps: { prisma: PrismaClient; sql: RawSql; sink: ChangeSink; onCatalogChanged: (what: string) => Promise<void> }) {
+  const service = createSeatService(createSeatModel(deps.prisma, deps.sql), deps.sink, deps.onCatalogChanged);
   return {
     handlers: createSeatHandlers(service),
     /** The durable change log, for catch-up and resume. */

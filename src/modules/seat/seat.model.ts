@@ -16,23 +16,71 @@ export interface MarkSeatsResult {
 interface MarkSeatsRow {
   version: number | null;
   hall_exists: boolean;
-  found: bigint | number;
-  changed: bigint | number;
+  found: number;
+  changed: number;
   seats: { id: number; old_status: SeatStatus; status: SeatStatus; updated_at: string }[] | null;
 }
 
-export function createSeatModel(prisma: PrismaClient) {
+/** Runs one raw statement on the database's own connections (Database.sql). */
+export type RawSql = <T>(text: string, params: unknown[]) => Promise<T[]>;
+
+/**
+ * The whole change as ONE statement (one round trip): lock the seats (in id order, so
+ * concurrent writers cannot deadlock), bump the hall version once if anything changes
+ * and every seat was found (and expected_version matches), update the seats, append one
+ * event per changed seat, and pg_notify(hall:version) inside the transaction so a
+ * notification exists only for a committed change. The FOR UPDATE read is what makes
+ * `old_status` the latest committed value; the hall row lock orders versions.
+ * Measured (shared/design/postgres-bus.md): 2-3x the throughput of an interactive
+ * transaction of separate queries.
+ * $1 hall, $2 seat ids, $3 statuses, $4 seat count, $5 expected version, $6 user, $7 channel.
+ */
+const MARK_SEATS_SQL = `
+  WITH input AS (
+    SELECT * FROM unnest($2::int[], $3::text[]) AS t(seat_id, status)
+  ), locked AS (
+    SELECT s.id, s.status AS old_status, i.status::"SeatStatus" AS new_status
+    FROM seat s JOIN input i ON i.seat_id = s.id
+    WHERE s.hall_id = $1
+    ORDER BY s.id
+    FOR UPDATE OF s
+  ), changed AS (
+    SELECT * FROM locked WHERE old_status <> new_status
+  ), h AS (
+    UPDATE hall SET version = version + 1
+    WHERE id = $1
+      AND EXISTS (SELECT 1 FROM changed)
+      AND (SELECT count(*) FROM locked) = $4
+      AND ($5::int IS NULL OR version = $5::int)
+    RETURNING version
+  ), t AS (
+    -- Read once, when the locks are held: now() is the transaction start, taken
+    -- before waiting for them, so a later version could carry an earlier time.
+    SELECT clock_timestamp() AS at FROM h
+  ), u AS (
+    UPDATE seat s SET status = c.new_status, updated_at = t.at, updated_by = $6::int
+    FROM changed c, t
+    WHERE s.id = c.id
+    RETURNING s.id, c.old_status, s.status, s.updated_at
+  ), e AS (
+    INSERT INTO seat_event (hall_id, seat_id, version, old_status, new_status, user_id, created_at)
+    SELECT $1, c.id, h.version, c.old_status, c.new_status, $6::int, t.at
+    FROM changed c, h, t
+  ), n AS (
+    SELECT pg_notify($7, $1::text || ':' || h.version::text) FROM h
+  )
+  SELECT
+    (SELECT version FROM h) AS version,
+    EXISTS (SELECT 1 FROM hall WHERE id = $1) AS hall_exists,
+    (SELECT count(*) FROM locked)::int AS found,
+    (SELECT count(*) FROM changed)::int AS changed,
+    (SELECT json_agg(json_build_object('id', id, 'old_status', old_status, 'status', status, 'updated_at', updated_at) ORDER BY id) FROM u) AS seats,
+    -- A plain SELECT CTE runs only when read: this read is what sends the NOTIFY.
+    (SELECT count(*) FROM n) AS notified`;
+
+export function createSeatModel(prisma: PrismaClient, sql: RawSql) {
   return {
-    /**
-     * The whole change as ONE statement (one round trip): lock the seats (in id order, so
-     * concurrent writers cannot deadlock), bump the hall version once if anything changes
-     * and every seat was found (and expected_version matches), update the seats, append one
-     * event per changed seat, and pg_notify(hall:version) inside the transaction so a
-     * notification exists only for a committed change. The FOR UPDATE read is what makes
-     * `old_status` the latest committed value; the hall row lock orders versions.
-     * Measured (shared/design/postgres-bus.md): 2-3x the throughput of an interactive
-     * transaction of separate queries.
-     */
+    /** See MARK_SEATS_SQL. */
     async markSeats(
       hallId: number,
       seats: { seat_id: number; status: SeatStatus }[],
@@ -40,50 +88,15 @@ export function createSeatModel(prisma: PrismaClient) {
       expectedVersion: number | undefined,
       channel: string,
     ): Promise<MarkSeatsResult> {
-      const ids = seats.map((s) => s.seat_id);
-      const statuses = seats.map((s) => s.status);
-      const rows = await prisma.$queryRaw<MarkSeatsRow[]>`
-        WITH input AS (
-          SELECT * FROM unnest(${ids}::int[], ${statuses}::text[]) AS t(seat_id, status)
-        ), locked AS (
-          SELECT s.id, s.status AS old_status, i.status::"SeatStatus" AS new_status
-          FROM seat s JOIN input i ON i.seat_id = s.id
-          WHERE s.hall_id = ${hallId}
-          ORDER BY s.id
-          FOR UPDATE OF s
-        ), changed AS (
-          SELECT * FROM locked WHERE old_status <> new_status
-        ), h AS (
-          UPDATE hall SET version = version + 1
-          WHERE id = ${hallId}
-            AND EXISTS (SELECT 1 FROM changed)
-            AND (SELECT count(*) FROM locked) = ${ids.length}
-            AND (${expectedVersion ?? null}::int IS NULL OR version = ${expectedVersion ?? null}::int)
-          RETURNING version
-        ), t AS (
-          -- Read once, when the locks are held: now() is the transaction start, taken
-          -- before waiting for them, so a later version could carry an earlier time.
-          SELECT clock_timestamp() AS at FROM h
-        ), u AS (
-          UPDATE seat s SET status = c.new_status, updated_at = t.at, updated_by = ${userId}
-          FROM changed c, t
-          WHERE s.id = c.id
-          RETURNING s.id, c.old_status, s.status, s.updated_at
-        ), e AS (
-          INSERT INTO seat_event (hall_id, seat_id, version, old_status, new_status, user_id, created_at)
-          SELECT ${hallId}, c.id, h.version, c.old_status, c.new_status, ${userId}, t.at
-          FROM changed c, h, t
-        ), n AS (
-          SELECT pg_notify(${channel}, ${hallId}::text || ':' || h.version::text) FROM h
-        )
-        SELECT
-          (SELECT version FROM h) AS version,
-          EXISTS (SELECT 1 FROM hall WHERE id = ${hallId}) AS hall_exists,
-          (SELECT count(*) FROM locked) AS found,
-          (SELECT count(*) FROM changed) AS changed,
-          (SELECT json_agg(json_build_object('id', id, 'old_status', old_status, 'status', status, 'updated_at', updated_at) ORDER BY id) FROM u) AS seats,
-          -- A plain SELECT CTE runs only when read: this read is what sends the NOTIFY.
-          (SELECT count(*) FROM n) AS notified`;
+      const rows = await sql<MarkSeatsRow>(MARK_SEATS_SQL, [
+        hallId,
+        seats.map((s) => s.seat_id),
+        seats.map((s) => s.status),
+        seats.length,
+        expectedVersion ?? null,
+        userId,
+        channel,
+      ]);
       const row = rows[0];
       if (!row) throw new Error('markSeats returned no row');
       return {

@@ -29,8 +29,8 @@ export class Connection {
   rateWindowCount = 0;
   /** Keyed by the subscribe request's eid. */
   readonly subscriptions = new Map<string, SubscriptionHandle>();
-  readonly logger: Logger;
   private closing = false;
+  private childLogger: Logger | undefined;
 
   constructor(
     readonly id: string,
@@ -38,10 +38,15 @@ export class Connection {
     readonly ip: string,
     session: Session | null,
     private readonly limits: ConnectionLimits,
-    logger: Logger,
+    private readonly baseLogger: Logger,
   ) {
     this.session = session;
-    this.logger = logger.child({ connection: id, ip });
+  }
+
+  /** Made on first use: most connections never log, and a child logger per socket costs memory. */
+  get logger(): Logger {
+    this.childLogger ??= this.baseLogger.child({ connection: this.id, ip: this.ip });
+    return this.childLogger;
   }
 
   get isOpen(): boolean {

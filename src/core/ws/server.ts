@@ -66,7 +66,7 @@ export class WsServer {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path !== (this.options.path ?? '/ws')) return rejectUpgrade(socket, 404, 'Not Found');
     if (!this.accepting) return rejectUpgrade(socket, 503, 'Service Unavailable');
-    if (!isOriginAllowed(request, config)) {
+    if (!isOriginAllowed(request, config, this.trustProxy)) {
       logger.warn('websocket origin refused', { origin: request.headers.origin });
       return rejectUpgrade(socket, 403, 'Forbidden');
     }
@@ -93,7 +93,7 @@ export class WsServer {
     const connection = new Connection(randomUUID(), socket, ip, session, limits, this.options.logger);
     this.connections.add(connection);
     this.perIp.set(ip, ipCount + 1);
-    connection.logger.debug('connection opened', { user: session?.username });
+    if (this.options.logger.isDebugEnabled()) connection.logger.debug('connection opened', { user: session?.username });
 
     socket.on('pong', () => {
       connection.missedPongs = 0;
@@ -106,7 +106,7 @@ export class WsServer {
       if (left > 0) this.perIp.set(ip, left);
       else this.perIp.delete(ip);
       connection.releaseAll();
-      connection.logger.debug('connection closed');
+      if (this.options.logger.isDebugEnabled()) connection.logger.debug('connection closed');
     });
   }
 

@@ -28,22 +28,30 @@ export async function post(baseUrl: string, path: string, body: unknown, cookie?
     body: JSON.stringify(body),
   });
   const json = (await response.json()) as { data: any; status: string; error: string | null };
-  return { response, json, setCookie: response.headers.get('set-cookie') };
+  return { response, json };
 }
 
-/** `name=value` of the session cookie set by a response. */
-export function cookieOf(setCookie: string | null): string {
-  if (!setCookie) throw new Error('no Set-Cookie');
-  return setCookie.split(';')[0]!;
+/** `name=value` of the cookie `name` a response set. */
+export function cookieOf(response: Response, name = 'seats_session'): string {
+  const pair = response.headers
+    .getSetCookie()
+    .map((header) => header.split(';')[0]!)
+    .find((p) => p.startsWith(`${name}=`));
+  if (!pair) throw new Error(`no ${name} cookie set`);
+  return pair;
 }
 
+/**
+ * auth_start binds the registration to the browser by a cookie that register needs;
+ * fetch has no cookie jar, so it is carried over by hand.
+ */
 export async function enrol(baseUrl: string, username: string): Promise<EnrolledUser> {
   const start = await post(baseUrl, '/api/user/auth_start', { username });
   if (start.json.data?.status !== 'candidate') throw new Error(`auth_start: ${JSON.stringify(start.json)}`);
   const secret = secretFromUri(start.json.data.qr_url);
-  const registered = await post(baseUrl, '/api/user/register', { username, code: totpCode(secret) });
+  const registered = await post(baseUrl, '/api/user/register', { username, code: totpCode(secret) }, cookieOf(start.response, 'seats_registration'));
   if (registered.json.status !== 'success') throw new Error(`register: ${JSON.stringify(registered.json)}`);
-  return { username, secret, cookie: cookieOf(registered.setCookie), recoveryCodes: registered.json.data.recovery_codes };
+  return { username, secret, cookie: cookieOf(registered.response), recoveryCodes: registered.json.data.recovery_codes };
 }
 
 /** Enrols a user and gives it a role directly in the database (as `npm run user -- set-role` does). */

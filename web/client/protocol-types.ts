@@ -1,6 +1,7 @@
-// The wire shapes of docs/protocol-draft.md, as the pages and tests see them. The server
+// The wire shapes of docs/protocol.md, as the pages and tests see them. The server
 // validates with zod; this side only needs the shapes, so it stays dependency-free and
-// can be bundled for the browser.
+// can be bundled for the browser (the error codes are a type-only import: erased).
+import type { ErrorCode as ServerErrorCode } from '../../src/core/errors.js';
 
 export type SeatStatus = 'VACANT' | 'OCCUPIED' | 'MAINTENANCE';
 export const SEAT_STATUSES: readonly SeatStatus[] = ['VACANT', 'OCCUPIED', 'MAINTENANCE'];
@@ -153,34 +154,9 @@ export interface RequestMap {
 }
 export type RequestType = keyof RequestMap;
 
-/** Codes the server sends (src/core/errors.ts), plus the ones this client raises itself. */
+/** Codes the server sends (one list: src/core/errors.ts), plus the ones this client raises itself. */
 export type ErrorCode =
-  | 'ValidationError'
-  | 'InvalidJson'
-  | 'UnknownMessageType'
-  | 'MessageTooLarge'
-  | 'BinaryNotSupported'
-  | 'RateLimitExceeded'
-  | 'Unauthorized'
-  | 'Forbidden'
-  | 'CinemaNotFound'
-  | 'HallNotFound'
-  | 'SeatNotFound'
-  | 'SeatTypeNotFound'
-  | 'UserNotFound'
-  | 'NameTaken'
-  | 'HallHasOccupiedSeats'
-  | 'CinemaHasOccupiedSeats'
-  | 'SeatTypeInUse'
-  | 'VersionConflict'
-  | 'NotSubscribed'
-  | 'InvalidCode'
-  | 'TooManyLoginAttempts'
-  | 'RegistrationNotFound'
-  | 'UserExists'
-  | 'OriginNotAllowed'
-  | 'ServiceUnavailable'
-  | 'InternalServerError'
+  | ServerErrorCode
   /** The socket closed before the reply came; the request may or may not have been applied. */
   | 'ConnectionLost'
   /** No reply within the client's timeout. */

@@ -1,5 +1,10 @@
 // Wrong-code limit per username and per client address (default 5 per 15 minutes),
-// counted in the database so it holds across instances.
+// counted in the database so it holds across instances. Registration codes count per
+// registration cookie and address instead: a stranger's wrong codes for a name must not
+// lock that name's logins (and without the cookie they are never checked at all).
+//
+// Old rows are pruned off the request path (auth-pruning.ts): the window is measured
+// from `since`, so rows that linger a while longer never change a count.
 //
 // Every code check is charged up front: a failure row per key is written *before* the
 // code is looked at, then the earlier rows are counted. Checking first and writing
@@ -30,7 +35,6 @@ export function createLoginLimiter(model: UserModel, limits: Config['login']) {
       // The database's clock, from the rows just written: every instance measures the window the same way.
       const now = Math.max(...rows.map((row) => row.created_at.getTime()));
       const since = new Date(now - windowMs);
-      await model.pruneLoginFailures(since);
 
       let blockedUntil = 0;
       for (const key of keys) {
@@ -55,4 +59,9 @@ export type LoginLimiter = ReturnType<typeof createLoginLimiter>;
 
 export function loginLimitKeys(username: string, ip: string): string[] {
   return [`user:${username}`, `ip:${ip}`];
+}
+
+/** The nonce's hash, not the nonce: the database never holds what the cookie carries. */
+export function registrationLimitKeys(nonceHash: string, ip: string): string[] {
+  return [`registration:${nonceHash}`, `ip:${ip}`];
 }

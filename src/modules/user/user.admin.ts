@@ -5,6 +5,9 @@
 // user's open sockets in place, and each later upgrade or request reads the role from
 // the row (never from the token), so a demotion is effective everywhere at once without
 // logging anyone out. Revocation is the tool that ends sessions.
+//
+// The last admin cannot be demoted (LastAdmin): nobody could manage roles afterwards
+// except from the server's command line.
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Role } from '../../core/session.js';
@@ -20,8 +23,13 @@ export interface UserAdminDeps {
 export function createUserAdmin({ model, logger, notifyUserChanged }: UserAdminDeps) {
   return {
     async setRole(username: string, role: Role, by: string): Promise<{ username: string; role: Role }> {
-      const user = await model.setRole(username, role);
-      if (!user) throw new AppError('UserNotFound', 'no user with this username');
+      const result = await model.setRole(username, role);
+      if ('failure' in result) {
+        throw result.failure === 'LastAdmin'
+          ? new AppError('LastAdmin', 'this is the last admin; make another user admin first')
+          : new AppError('UserNotFound', 'no user with this username');
+      }
+      const { user } = result;
       await notifyUserChanged(user.id);
       logger.info('role changed', { user: username, role, by });
       return { username: user.username, role: user.role };

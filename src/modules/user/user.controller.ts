@@ -51,7 +51,7 @@ export function createUserHandlers({ service, admin, subscriptions }: UserHandle
       access: 'admin',
       data: setRoleData,
       reply: '{username, role}',
-      errors: ['UserNotFound'],
+      errors: ['UserNotFound', 'LastAdmin'],
       handle: ({ session }, data) => admin.setRole(data.username, data.role, session!.username),
     }),
     defineHandler({

@@ -20,16 +20,18 @@ export const USER_HTTP_ENDPOINTS: HttpEndpoint[] = [
     path: '/api/user/auth_start',
     body: authStartBody,
     who: 'anyone',
-    reply: '{status: "user", username} | {status: "candidate", username, qr_url, qr}',
-    description: 'Existing user: log in next. New name: a pending registration (10 minutes) with the `otpauth://` URI and its QR code as a PNG data URL.',
-    errors: ['ValidationError'],
+    reply: '{status: "user", username} | {status: "candidate", username, qr_url, qr} + registration cookie',
+    description:
+      'Existing user: log in next. New name: a pending registration (10 minutes) with the `otpauth://` URI and its QR code as a PNG data URL, bound to this browser by the `seats_registration` cookie (HttpOnly, SameSite=Strict, Path=/api/user, Secure over TLS; only its SHA-256 is stored). The same browser may restart it; another browser cannot until it expires. Usernames are lower-cased.',
+    errors: ['ValidationError', 'RegistrationPending'],
   },
   {
     path: '/api/user/register',
     body: registerBody,
-    who: 'anyone with a pending registration',
-    reply: '{status: "user", username, role, recovery_codes: string[10]} + session cookie',
-    description: 'Finishes the registration with a code from the app; the recovery codes are shown this once.',
+    who: 'the browser that started the registration (its `seats_registration` cookie)',
+    reply: '{status: "user", username, role, recovery_codes: string[10]} + session cookie; the registration cookie is cleared',
+    description:
+      'Finishes the registration with a code from the app; the recovery codes are shown this once. Wrong codes count against the registration cookie and the address, not the username.',
     errors: ['ValidationError', 'RegistrationNotFound', 'UserExists', ...LIMITED],
   },
   {
@@ -43,10 +45,10 @@ export const USER_HTTP_ENDPOINTS: HttpEndpoint[] = [
   {
     path: '/api/user/auth_reset',
     body: authResetBody,
-    who: 'anyone',
-    reply: 'null',
+    who: 'the browser that started the registration (its `seats_registration` cookie)',
+    reply: 'null; the registration cookie is cleared',
     description: 'Cancels a pending registration.',
-    errors: ['ValidationError'],
+    errors: ['ValidationError', 'RegistrationNotFound'],
   },
   {
     path: '/api/user/logout',

@@ -1,6 +1,7 @@
 // Database access for users, pending registrations and login failures. No rules here
-// beyond what has to be atomic in one statement: those conditions live in the WHERE
-// clause so they hold across server instances.
+// beyond what has to be atomic in one statement (or one locking transaction): those
+// conditions live in the WHERE clause so they hold across server instances. Every
+// timestamp these rules compare is the database's now(), never an instance's clock.
 import { Prisma, type PrismaClient, type User } from '../../generated/prisma/client.js';
 import type { Role } from '../../core/session.js';
 import type { UserSummary } from './user.types.js';
@@ -9,10 +10,14 @@ export type UserRow = User;
 
 export type RegistrationResult = { user: UserRow } | { failure: 'RegistrationNotFound' | 'UserExists' };
 
+export type SetRoleResult = { user: UserRow } | { failure: 'UserNotFound' | 'LastAdmin' };
+
 export interface NewUser {
   username: string;
   /** The pending registration's sealed secret: registration only completes if it is still that one. */
   sealedSecret: string;
+  /** SHA-256 of the registration cookie that started it. */
+  nonceHash: string;
   totpStep: number;
   recoveryHashes: string[];
 }
@@ -34,25 +39,34 @@ export function createUserModel(prisma: PrismaClient) {
       });
     },
 
-    /** Replaces any earlier registration for the name, and drops expired ones of everybody. */
-    async savePendingRegistration(username: string, sealedSecret: string, expiresAt: Date): Promise<void> {
-      await prisma.pendingRegistration.deleteMany({ where: { expires_at: { lte: new Date() } } });
-      await prisma.pendingRegistration.upsert({
-        where: { username },
-        create: { username, totp_secret: sealedSecret, expires_at: expiresAt },
-        update: { totp_secret: sealedSecret, expires_at: expiresAt, created_at: new Date() },
-      });
+    /**
+     * Starts (or restarts) a registration for the name, expiring `ttlSeconds` from the
+     * database's now. An unexpired registration of another browser (another nonce) is
+     * left alone: false then. One statement, so two browsers racing for a name cannot
+     * both win.
+     */
+    async savePendingRegistration(username: string, sealedSecret: string, nonceHash: string, ttlSeconds: number): Promise<boolean> {
+      const count = await prisma.$executeRaw`
+        INSERT INTO pending_registration (username, totp_secret, nonce_hash, expires_at)
+        VALUES (${username}, ${sealedSecret}, ${nonceHash}, now() + ${ttlSeconds}::int * interval '1 second')
+        ON CONFLICT (username) DO UPDATE
+           SET totp_secret = EXCLUDED.totp_secret, nonce_hash = EXCLUDED.nonce_hash,
+               expires_at = EXCLUDED.expires_at, created_at = now()
+         WHERE pending_registration.expires_at <= now() OR pending_registration.nonce_hash = EXCLUDED.nonce_hash`;
+      return count === 1;
     },
 
-    findPendingRegistration(username: string): Promise<{ totp_secret: string } | null> {
-      return prisma.pendingRegistration.findFirst({
-        where: { username, expires_at: { gt: new Date() } },
-        select: { totp_secret: true },
-      });
+    async findPendingRegistration(username: string, nonceHash: string): Promise<{ totp_secret: string } | null> {
+      const [row] = await prisma.$queryRaw<{ totp_secret: string }[]>`
+        SELECT totp_secret FROM pending_registration
+         WHERE username = ${username} AND nonce_hash = ${nonceHash} AND expires_at > now()`;
+      return row ?? null;
     },
 
-    async deletePendingRegistration(username: string): Promise<boolean> {
-      const { count } = await prisma.pendingRegistration.deleteMany({ where: { username } });
+    /** Cancels the name's registration if this browser started it; true when one was there. */
+    async deletePendingRegistration(username: string, nonceHash: string): Promise<boolean> {
+      const count = await prisma.$executeRaw`
+        DELETE FROM pending_registration WHERE username = ${username} AND nonce_hash = ${nonceHash} AND expires_at > now()`;
       return count > 0;
     },
 
@@ -63,9 +77,10 @@ export function createUserModel(prisma: PrismaClient) {
     async createUserFromRegistration(user: NewUser): Promise<RegistrationResult> {
       try {
         return await prisma.$transaction(async (tx) => {
-          const { count } = await tx.pendingRegistration.deleteMany({
-            where: { username: user.username, totp_secret: user.sealedSecret, expires_at: { gt: new Date() } },
-          });
+          const count = await tx.$executeRaw`
+            DELETE FROM pending_registration
+             WHERE username = ${user.username} AND totp_secret = ${user.sealedSecret}
+               AND nonce_hash = ${user.nonceHash} AND expires_at > now()`;
           if (count === 0) return { failure: 'RegistrationNotFound' } as const;
           const created = await tx.user.create({
             data: {
@@ -115,12 +130,22 @@ export function createUserModel(prisma: PrismaClient) {
       return user ?? null;
     },
 
-    async setRole(username: string, role: Role): Promise<UserRow | null> {
-      const [user] = await prisma.user.updateManyAndReturn({ where: { username }, data: { role } });
-      return user ?? null;
+    /**
+     * Sets a role, refusing to demote the last admin. The admin rows are locked first: of
+     * two admins demoting each other at once (on any instances), the second waits, then
+     * finds only one admin left and is refused.
+     */
+    async setRole(username: string, role: Role): Promise<SetRoleResult> {
+      return prisma.$transaction(async (tx) => {
+        const admins = await tx.$queryRaw<{ username: string }[]>`
+          SELECT username FROM app_user WHERE role = 'admin' FOR UPDATE`;
+        if (role !== 'admin' && admins.length === 1 && admins[0]!.username === username) return { failure: 'LastAdmin' } as const;
+        const [user] = await tx.user.updateManyAndReturn({ where: { username }, data: { role } });
+        return user ? { user } : ({ failure: 'UserNotFound' } as const);
+      });
     },
 
-    /** One failure row per key, stamped by the database clock (the one clock all instances share). */
+    /** One failure row per key, stamped by the database clock (the column's default, now()). */
     recordLoginFailures(keys: string[]): Promise<{ id: bigint; created_at: Date }[]> {
       return prisma.loginFailure.createManyAndReturn({
         data: keys.map((key) => ({ key })),
@@ -143,8 +168,14 @@ export function createUserModel(prisma: PrismaClient) {
       await prisma.loginFailure.deleteMany({ where: { id: { in: ids } } });
     },
 
-    async pruneLoginFailures(before: Date): Promise<void> {
-      await prisma.loginFailure.deleteMany({ where: { created_at: { lt: before } } });
+    /** Drops failures that left the window; login_failure(created_at) keeps this an index range scan. */
+    async pruneLoginFailures(windowSeconds: number): Promise<void> {
+      await prisma.$executeRaw`DELETE FROM login_failure WHERE created_at < now() - ${windowSeconds}::int * interval '1 second'`;
+    },
+
+    /** Drops expired registrations; pending_registration(expires_at) keeps this an index range scan. */
+    async pruneExpiredRegistrations(): Promise<void> {
+      await prisma.$executeRaw`DELETE FROM pending_registration WHERE expires_at <= now()`;
     },
   };
 }

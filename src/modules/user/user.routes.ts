@@ -7,8 +7,16 @@ import type { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import { sendSuccess } from '../../core/http/reply.js';
 import type { Session } from '../../core/session.js';
-import { readSessionCookie, SESSION_COOKIE, sessionCookieOptions } from './session-cookie.js';
-import type { SignedIn, UserService } from './user.service.js';
+import { parseRegistrationNonce } from './registration-nonce.js';
+import {
+  readRegistrationCookie,
+  readSessionCookie,
+  REGISTRATION_COOKIE,
+  registrationCookieOptions,
+  SESSION_COOKIE,
+  sessionCookieOptions,
+} from './session-cookie.js';
+import { REGISTRATION_TTL_SECONDS, type SignedIn, type UserService } from './user.service.js';
 import { authResetBody, authStartBody, emptyBody, loginBody, recoveryCodesBody, registerBody } from './user.types.js';
 
 export function createUserRoutes(service: UserService, sessionTtlSeconds: number): Router {
@@ -23,19 +31,33 @@ export function createUserRoutes(service: UserService, sessionTtlSeconds: number
     response.clearCookie(SESSION_COOKIE, sessionCookieOptions(request.secure));
   }
 
+  function registrationNonce(request: Request): string | null {
+    return parseRegistrationNonce(readRegistrationCookie(request));
+  }
+
+  function clearRegistration(request: Request, response: Response): void {
+    response.clearCookie(REGISTRATION_COOKIE, registrationCookieOptions(request.secure));
+  }
+
   function currentSession(request: Request): Promise<Session | null> {
     return service.sessionFromToken(readSessionCookie(request));
   }
 
   router.post('/auth_start', async (request, response) => {
     const { username } = parse(authStartBody, request.body);
-    sendSuccess(response, await service.authStart(username));
+    const started = await service.authStart(username, registrationNonce(request), clientIp(request));
+    if (started.registrationNonce !== undefined) {
+      // Lives as long as the registration it finishes; renewed by a restart.
+      response.cookie(REGISTRATION_COOKIE, started.registrationNonce, registrationCookieOptions(request.secure, REGISTRATION_TTL_SECONDS));
+    }
+    sendSuccess(response, started.reply);
   });
 
   router.post('/register', async (request, response) => {
     const { username, code } = parse(registerBody, request.body);
-    const registered = await service.register(username, code, clientIp(request));
+    const registered = await service.register(username, code, clientIp(request), registrationNonce(request));
     setSession(request, response, registered);
+    clearRegistration(request, response);
     sendSuccess(response, { ...registered.status, recovery_codes: registered.recoveryCodes });
   });
 
@@ -48,7 +70,8 @@ export function createUserRoutes(service: UserService, sessionTtlSeconds: number
 
   router.post('/auth_reset', async (request, response) => {
     const { username } = parse(authResetBody, request.body);
-    await service.authReset(username);
+    await service.authReset(username, registrationNonce(request));
+    clearRegistration(request, response);
     sendSuccess(response, null);
   });
 

@@ -2,14 +2,22 @@
 // sessions and logout. Knows no transport: it takes plain values, throws AppError and
 // returns the token for the caller to put in a cookie.
 //
+// A pending registration belongs to the browser that started it: auth_start hands back a
+// nonce for an HttpOnly cookie and keeps only its hash; register and auth_reset need the
+// nonce, and another browser cannot restart the name until the registration expires. So
+// a stranger can neither replace, cancel nor (by failing its codes) lock someone's
+// enrolment, nor lock the name's later logins.
+//
 // Nothing secret (TOTP secret, code, recovery code, token) is ever passed to the logger.
 import QRCode from 'qrcode';
 import type { Config } from '../../core/config.js';
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Role, Session } from '../../core/session.js';
-import { createLoginLimiter, loginLimitKeys } from './login-limiter.js';
+import { createAuthPruning } from './auth-pruning.js';
+import { createLoginLimiter, loginLimitKeys, registrationLimitKeys } from './login-limiter.js';
 import { createRecoveryCodes, hashRecoveryCode } from './recovery-codes.js';
+import { createRegistrationNonce, hashRegistrationNonce } from './registration-nonce.js';
 import { openSecret, sealSecret } from './secret-box.js';
 import { signSessionToken, verifySessionToken } from './session-token.js';
 import { createTotpSecret, matchTotpStep, totpUri } from './totp.js';
@@ -17,11 +25,17 @@ import type { UserModel, UserRow } from './user.model.js';
 import { userStatus, type UserStatus } from './user.types.js';
 
 /** A pending registration can be finished (on any instance) for this long. */
-export const REGISTRATION_TTL_MS = 10 * 60 * 1000;
+export const REGISTRATION_TTL_SECONDS = 10 * 60;
 
 export type AuthStartResult =
   | { status: 'user'; username: string }
   | { status: 'candidate'; username: string; qr_url: string; qr: string };
+
+export interface AuthStarted {
+  reply: AuthStartResult;
+  /** Set when a registration was started: the nonce for the registration cookie. */
+  registrationNonce?: string;
+}
 
 export interface SignedIn {
   status: Extract<UserStatus, { status: 'user' }>;
@@ -41,6 +55,7 @@ export function createUserService(deps: UserServiceDeps) {
   const { model, config, logger } = deps;
   const { jwtSecret, totpKey } = requireSecrets(config);
   const limiter = createLoginLimiter(model, config.login);
+  const pruning = createAuthPruning({ model, windowSeconds: config.login.windowSeconds, logger });
 
   function signIn(user: UserRow): SignedIn {
     const token = signSessionToken(jwtSecret, { userId: user.id, role: user.role, sessionVersion: user.session_version }, config.sessionTtlSeconds);
@@ -56,21 +71,33 @@ export function createUserService(deps: UserServiceDeps) {
   }
 
   return {
-    async authStart(username: string): Promise<AuthStartResult> {
-      if (await model.findUserByUsername(username)) return { status: 'user', username };
+    /**
+     * `nonce` is the browser's registration cookie, if it has one: the same browser keeps
+     * its nonce (and may restart its own registration), a new one gets a fresh nonce.
+     */
+    async authStart(username: string, nonce: string | null, ip: string): Promise<AuthStarted> {
+      await pruning.pruneIfDue();
+      if (await model.findUserByUsername(username)) return { reply: { status: 'user', username } };
+      const registrationNonce = nonce ?? createRegistrationNonce();
       // Always a fresh secret: handing back an earlier pending one would show it to whoever asks.
       const secret = createTotpSecret();
-      const qrUrl = totpUri(username, secret);
-      await model.savePendingRegistration(username, sealSecret(totpKey, username, secret), new Date(Date.now() + REGISTRATION_TTL_MS));
+      const sealed = sealSecret(totpKey, username, secret);
+      if (!(await model.savePendingRegistration(username, sealed, hashRegistrationNonce(registrationNonce), REGISTRATION_TTL_SECONDS))) {
+        logger.warn('registration start refused: another browser is registering this name', { user: username, ip });
+        throw new AppError('RegistrationPending', 'another registration for this username is in progress; try again later or choose another name');
+      }
       logger.info('registration started', { user: username });
-      return { status: 'candidate', username, qr_url: qrUrl, qr: await QRCode.toDataURL(qrUrl) };
+      const qrUrl = totpUri(username, secret);
+      return { reply: { status: 'candidate', username, qr_url: qrUrl, qr: await QRCode.toDataURL(qrUrl) }, registrationNonce };
     },
 
-    async register(username: string, code: string, ip: string): Promise<SignedIn & { recoveryCodes: string[] }> {
+    async register(username: string, code: string, ip: string, nonce: string | null): Promise<SignedIn & { recoveryCodes: string[] }> {
       if (await model.findUserByUsername(username)) throw new AppError('UserExists', 'this username is already registered');
-      const pending = await model.findPendingRegistration(username);
-      if (!pending) throw new AppError('RegistrationNotFound', 'no pending registration for this username; start again');
-      const attempt = await limiter.charge(loginLimitKeys(username, ip));
+      const nonceHash = nonce === null ? null : hashRegistrationNonce(nonce);
+      const pending = nonceHash && (await model.findPendingRegistration(username, nonceHash));
+      if (!nonceHash || !pending) throw new AppError('RegistrationNotFound', 'no pending registration for this username from this browser; start again');
+      // Not the name's key: failing someone's registration must not lock their later logins.
+      const attempt = await limiter.charge(registrationLimitKeys(nonceHash, ip));
       const step = await matchTotpStep(openSecret(totpKey, username, pending.totp_secret), code, 0);
       if (step === null) {
         logger.warn('registration code refused', { user: username, ip });
@@ -81,6 +108,7 @@ export function createUserService(deps: UserServiceDeps) {
       const result = await model.createUserFromRegistration({
         username,
         sealedSecret: pending.totp_secret,
+        nonceHash,
         totpStep: step,
         recoveryHashes: recovery.hashes,
       });
@@ -90,6 +118,7 @@ export function createUserService(deps: UserServiceDeps) {
     },
 
     async login(username: string, code: string, ip: string): Promise<SignedIn> {
+      await pruning.pruneIfDue();
       const attempt = await limiter.charge(loginLimitKeys(username, ip));
       const user = await model.findUserByUsername(username);
       if (!user) throw new AppError('UserNotFound', 'no user with this username');
@@ -100,13 +129,18 @@ export function createUserService(deps: UserServiceDeps) {
         throw new AppError('InvalidCode', 'the code is wrong, expired or already used');
       }
       await attempt.settle();
-      logger.info('logged in', { user: username, method });
+      // A recovery code in use may mean a lost phone, or a stolen code: worth a look.
+      if (method === 'recovery code') logger.warn('logged in with a recovery code', { user: username, ip });
+      else logger.info('logged in', { user: username, method });
       return signIn(user);
     },
 
-    /** Cancels a pending registration; nothing to cancel is fine too. */
-    async authReset(username: string): Promise<void> {
-      if (await model.deletePendingRegistration(username)) logger.info('registration cancelled', { user: username });
+    /** Cancels the pending registration this browser started. */
+    async authReset(username: string, nonce: string | null): Promise<void> {
+      if (nonce === null || !(await model.deletePendingRegistration(username, hashRegistrationNonce(nonce)))) {
+        throw new AppError('RegistrationNotFound', 'no pending registration for this username from this browser');
+      }
+      logger.info('registration cancelled', { user: username });
     },
 
     /** The live session behind a token, or null: bad, expired or revoked tokens all end here. */

@@ -5,7 +5,15 @@ import type { Role } from '../../core/session.js';
 
 export const roleSchema = z.enum(['viewer', 'staff', 'admin']);
 
-export const usernameSchema = z.string().regex(/^[a-zA-Z0-9_-]{3,32}$/, 'must be 3-32 letters, digits, _ or -');
+/**
+ * Accepted in either case and lower-cased here, at the edge (HTTP bodies, socket messages,
+ * the command line), so `ALICE` and `alice` are one account and every layer below sees
+ * one spelling.
+ */
+export const usernameSchema = z
+  .string()
+  .regex(/^[a-zA-Z0-9_-]{3,32}$/, 'must be 3-32 letters, digits, _ or -')
+  .toLowerCase();
 
 /** The 6-digit code an authenticator app shows. */
 export const totpCodeSchema = z.string().regex(/^\d{6}$/, 'must be 6 digits');

@@ -1,11 +1,12 @@
 // Enrolment, login and sessions over HTTP, against a real database. Codes come from the
 // scanned otpauth:// URI, as an authenticator app computes them.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { Authenticator } from './authenticator.js';
 import { forgedTokens } from './forged-tokens.js';
-import { assertNoSecretIn, enrol, post, sessionCookie, startUserHarness, type UserHarness } from './user-harness.js';
+import { assertNoSecretIn, enrol, post, registrationCookie, sessionCookie, startUserHarness, type UserHarness } from './user-harness.js';
 
 const RECOVERY_CODE = /^[a-z2-7]{4}(-[a-z2-7]{4}){3}$/;
 
@@ -23,6 +24,12 @@ describe('user auth over HTTP', () => {
     return String((Number(right) + 500_000) % 1_000_000).padStart(6, '0');
   }
 
+  function attributesOf(setCookies: string[], name: string): string[] {
+    const header = setCookies.find((c) => c.startsWith(`${name}=`));
+    assert.ok(header, `${name} set: ${JSON.stringify(setCookies)}`);
+    return header.split(';').map((part) => part.trim());
+  }
+
   it('enrols with a code from the scanned QR and returns ten recovery codes once', async () => {
     const start = await post(h.url, '/auth_start', { username: 'alice' }, { ip: '10.1.0.1' });
     assert.equal(start.http, 200);
@@ -35,7 +42,7 @@ describe('user auth over HTTP', () => {
     assert.ok(qr.startsWith('data:image/png;base64,') && png.subarray(1, 4).toString() === 'PNG');
     assert.equal(await h.prisma.user.count({ where: { username: 'alice' } }), 0, 'no user before the code is proven');
 
-    const user = await enrol(h.url, 'alice', { ip: '10.1.0.1' });
+    const user = await enrol(h.url, 'alice', { ip: '10.1.0.1', cookie: registrationCookie(start) });
     secrets.push(...user.secrets, qr_url);
     assert.equal(user.recoveryCodes.length, 10);
     assert.equal(new Set(user.recoveryCodes).size, 10);
@@ -55,8 +62,8 @@ describe('user auth over HTTP', () => {
 
   it('refuses registration with a wrong code, and of a taken name', async () => {
     const start = await post(h.url, '/auth_start', { username: 'bruno' }, { ip: '10.2.0.1' });
-    secrets.push(start.body.data.qr_url);
-    const wrong = await post(h.url, '/register', { username: 'bruno', code: '000000' }, { ip: '10.2.0.1' });
+    secrets.push(start.body.data.qr_url, registrationCookie(start));
+    const wrong = await post(h.url, '/register', { username: 'bruno', code: '000000' }, { ip: '10.2.0.1', cookie: registrationCookie(start) });
     assert.equal(wrong.http, 401);
     assert.equal(wrong.body.error, 'InvalidCode');
     assert.deepEqual(wrong.setCookies, []);
@@ -178,6 +185,13 @@ describe('user auth over HTTP', () => {
     secrets.push(sessionCookie(upper));
     const row = await h.prisma.user.findUniqueOrThrow({ where: { username: 'hanna' } });
     assert.equal(row.recovery_codes.length, 8);
+    // Each recovery-code login is a warning (a lost phone, or a stolen code), without the code.
+    const warnings = h.logs.lines.filter((line) => line.includes('logged in with a recovery code') && line.includes('hanna'));
+    assert.equal(warnings.length, 2, h.logs.text());
+    for (const line of warnings) {
+      assert.equal(JSON.parse(line).level, 'warn', line);
+      assertNoSecretIn(line, [first, second, second.toUpperCase()]);
+    }
     // Someone else's code is not a code for this account.
     const alice = await h.prisma.user.findUniqueOrThrow({ where: { username: 'alice' } });
     assert.equal(alice.recovery_codes.length, 10);
@@ -213,21 +227,91 @@ describe('user auth over HTTP', () => {
     assert.ok(Math.abs(ttl - 10 * 60 * 1000) < 1000, `expires after 10 minutes, not ${ttl} ms`);
     await h.prisma.pendingRegistration.update({ where: { username: 'jana' }, data: { expires_at: new Date(Date.now() - 1000) } });
     const code = new Authenticator(uri).code();
-    const late = await post(h.url, '/register', { username: 'jana', code }, { ip: '10.11.0.1' });
+    const late = await post(h.url, '/register', { username: 'jana', code }, { ip: '10.11.0.1', cookie: registrationCookie(start) });
     assert.equal(late.http, 404);
     assert.equal(late.body.error, 'RegistrationNotFound');
-    const again = await post(h.url, '/auth_start', { username: 'jana' }, { ip: '10.11.0.1' });
+    // Expired, the name is free again: for any browser, here one without the cookie.
+    const again = await post(h.url, '/auth_start', { username: 'jana' }, { ip: '10.11.0.2' });
+    assert.equal(again.body.data.status, 'candidate', JSON.stringify(again.body));
     assert.notEqual(new Authenticator(again.body.data.qr_url).secret, new Authenticator(uri).secret);
-    secrets.push(uri, again.body.data.qr_url, code);
+    assert.notEqual(registrationCookie(again), registrationCookie(start));
+    secrets.push(uri, again.body.data.qr_url, code, registrationCookie(start), registrationCookie(again));
   });
 
-  it('auth_reset cancels a pending registration', async () => {
+  it('auth_reset cancels a pending registration and clears its cookie', async () => {
     const start = await post(h.url, '/auth_start', { username: 'kai' }, { ip: '10.12.0.1' });
-    secrets.push(start.body.data.qr_url);
-    const reset = await post(h.url, '/auth_reset', { username: 'kai' }, { ip: '10.12.0.1' });
+    const cookie = registrationCookie(start);
+    secrets.push(start.body.data.qr_url, cookie);
+    const reset = await post(h.url, '/auth_reset', { username: 'kai' }, { ip: '10.12.0.1', cookie });
     assert.deepEqual(reset.body, { data: null, status: 'success', error: null });
-    const late = await post(h.url, '/register', { username: 'kai', code: new Authenticator(start.body.data.qr_url).code() }, { ip: '10.12.0.1' });
+    assert.match(attributesOf(reset.setCookies, 'seats_registration').join(';'), /^seats_registration=;.*Expires=Thu, 01 Jan 1970/);
+    const late = await post(h.url, '/register', { username: 'kai', code: new Authenticator(start.body.data.qr_url).code() }, { ip: '10.12.0.1', cookie });
     assert.equal(late.body.error, 'RegistrationNotFound');
+    const again = await post(h.url, '/auth_reset', { username: 'kai' }, { ip: '10.12.0.1', cookie });
+    assert.equal(again.body.error, 'RegistrationNotFound', 'nothing left to cancel');
+  });
+
+  it('auth_start sets the registration cookie HttpOnly, SameSite=Strict, Path=/api/user, for 10 minutes; Secure over TLS; stores only its hash', async () => {
+    const tls = await post(h.url, '/auth_start', { username: 'kurt' }, { ip: '10.12.1.1', https: true });
+    const attributes = attributesOf(tls.setCookies, 'seats_registration');
+    for (const flag of ['HttpOnly', 'SameSite=Strict', 'Path=/api/user', 'Secure', 'Max-Age=600']) assert.ok(attributes.includes(flag), `${flag}: ${attributes.join('; ')}`);
+    const nonce = registrationCookie(tls).split('=')[1]!;
+    assert.match(nonce, /^[A-Za-z0-9_-]{43}$/, '256 random bits');
+    const row = await h.prisma.pendingRegistration.findUniqueOrThrow({ where: { username: 'kurt' } });
+    assert.equal(row.nonce_hash, createHash('sha256').update(nonce).digest('hex'));
+    const plain = await post(h.url, '/auth_start', { username: 'kurt2' }, { ip: '10.12.1.2' });
+    assert.ok(!attributesOf(plain.setCookies, 'seats_registration').includes('Secure'), 'no Secure over plain HTTP');
+    // An existing user's auth_start starts nothing, so it sets no cookie.
+    assert.deepEqual((await post(h.url, '/auth_start', { username: 'alice' }, { ip: '10.12.1.3' })).setCookies, []);
+    secrets.push(tls.body.data.qr_url, plain.body.data.qr_url, nonce, registrationCookie(plain).split('=')[1]!);
+  });
+
+  it('a pending registration belongs to the browser that started it: others cannot replace, cancel or finish it', async () => {
+    const start = await post(h.url, '/auth_start', { username: 'olga' }, { ip: '10.16.0.1' });
+    const owner = registrationCookie(start);
+    const app = new Authenticator(start.body.data.qr_url);
+    const before = await h.prisma.pendingRegistration.findUniqueOrThrow({ where: { username: 'olga' } });
+    const stranger = registrationCookie(await post(h.url, '/auth_start', { username: 'olga_stranger' }, { ip: '10.16.0.2' }));
+    secrets.push(start.body.data.qr_url, owner, stranger);
+
+    for (const cookie of [undefined, stranger, 'seats_registration=not-a-nonce']) {
+      const hijack = await post(h.url, '/auth_start', { username: 'olga' }, { ip: '10.16.0.2', cookie });
+      assert.equal(hijack.http, 409);
+      assert.equal(hijack.body.error, 'RegistrationPending');
+      const cancel = await post(h.url, '/auth_reset', { username: 'olga' }, { ip: '10.16.0.2', cookie });
+      assert.equal(cancel.http, 404);
+      assert.equal(cancel.body.error, 'RegistrationNotFound');
+      // Even the right code is never looked at without the owner's cookie.
+      const finish = await post(h.url, '/register', { username: 'olga', code: app.code() }, { ip: '10.16.0.2', cookie });
+      assert.equal(finish.body.error, 'RegistrationNotFound');
+    }
+    assert.deepEqual(await h.prisma.pendingRegistration.findUniqueOrThrow({ where: { username: 'olga' } }), before, 'untouched');
+    assert.equal(await h.prisma.loginFailure.count({ where: { key: 'user:olga' } }), 0);
+
+    // The owner may restart (a new secret, the same cookie) and then finish.
+    const restart = await post(h.url, '/auth_start', { username: 'OLGA' }, { ip: '10.16.0.1', cookie: owner });
+    assert.equal(restart.body.data.status, 'candidate');
+    assert.equal(restart.body.data.username, 'olga');
+    assert.equal(registrationCookie(restart), owner);
+    const restarted = new Authenticator(restart.body.data.qr_url);
+    assert.notEqual(restarted.secret, app.secret);
+    const code = restarted.nextCode();
+    const registered = await post(h.url, '/register', { username: 'olga', code }, { ip: '10.16.0.1', cookie: owner });
+    assert.equal(registered.body.status, 'success', JSON.stringify(registered.body));
+    assert.match(attributesOf(registered.setCookies, 'seats_registration').join(';'), /^seats_registration=;/, 'the registration cookie is cleared');
+    secrets.push(restart.body.data.qr_url, code, sessionCookie(registered), ...registered.body.data.recovery_codes);
+  });
+
+  it('treats usernames case-insensitively: one account, stored and reported in lower case', async () => {
+    const user = await enrol(h.url, 'Pia_Case', { ip: '10.17.0.1' });
+    secrets.push(...user.secrets);
+    assert.equal(user.registered.body.data.username, 'pia_case');
+    assert.deepEqual((await post(h.url, '/auth_start', { username: 'PIA_CASE' }, { ip: '10.17.0.1' })).body.data, { status: 'user', username: 'pia_case' });
+    const code = user.app.nextCode();
+    const login = await post(h.url, '/login', { username: 'pIA_cASE', code }, { ip: '10.17.0.1' });
+    assert.deepEqual(login.body.data, { status: 'user', username: 'pia_case', role: 'viewer' });
+    secrets.push(code, sessionCookie(login));
+    assert.deepEqual((await h.prisma.user.findMany({ where: { username: { equals: 'pia_case', mode: 'insensitive' } } })).map((u) => u.username), ['pia_case']);
   });
 
   it('refuses forged, expired, unsigned, RS256, HS512 and tampered session tokens', async () => {

@@ -158,4 +158,20 @@ describe('user sessions on the socket', () => {
     clients.push(own);
     assert.deepEqual(await subscribe(own), { status: 'user', username: 'yuri', role: 'viewer' });
   });
+
+  it('user.set_role refuses to demote the last admin, and takes usernames in any case', async () => {
+    const zeno = await withRole('zeno', 'admin', '10.27.0.1');
+    const ilse = await enrol(h.url, 'ilse', { ip: '10.27.0.2' });
+    // The earlier tests' admins step down, so zeno is the only one.
+    await h.prisma.user.updateMany({ where: { role: 'admin', username: { not: 'zeno' } }, data: { role: 'staff' } });
+    const zenoSocket = await connect(zeno.cookie);
+    const refused = await zenoSocket.request('user.set_role', { username: 'ZENO', role: 'staff' });
+    assert.equal(refused.error, 'LastAdmin');
+    assert.equal((await h.prisma.user.findUniqueOrThrow({ where: { username: 'zeno' } })).role, 'admin');
+
+    assert.deepEqual(await zenoSocket.call('user.set_role', { username: 'ILSE', role: 'admin' }), { username: 'ilse', role: 'admin' });
+    assert.deepEqual(await zenoSocket.call('user.set_role', { username: 'zeno', role: 'viewer' }), { username: 'zeno', role: 'viewer' });
+    const ilseSocket = await connect(ilse.cookie);
+    assert.equal((await ilseSocket.request('user.set_role', { username: 'ilse', role: 'viewer' })).error, 'LastAdmin');
+  });
 });

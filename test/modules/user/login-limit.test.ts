@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { enrol, post, startUserHarness, type UserHarness } from './user-harness.js';
+import { Authenticator } from './authenticator.js';
+import { enrol, post, registrationCookie, startUserHarness, type UserHarness } from './user-harness.js';
 
 const WINDOW_SECONDS = 2;
 
@@ -64,8 +65,32 @@ describe('login limit', () => {
     assert.equal((await post(h.url, '/login', { username: 'dirk', code: user.recoveryCodes[0] }, { ip: '10.33.0.9' })).body.error, 'TooManyLoginAttempts');
     assert.equal((await h.prisma.user.findUniqueOrThrow({ where: { username: 'dirk' } })).recovery_codes.length, 10, 'nothing spent while blocked');
 
-    await post(h.url, '/auth_start', { username: 'emma' }, { ip: '10.34.0.1' });
-    for (let i = 0; i < 3; i++) await post(h.url, '/register', { username: 'emma', code: '000000' }, { ip: '10.34.0.1' });
-    assert.equal((await post(h.url, '/register', { username: 'emma', code: '000000' }, { ip: '10.34.0.1' })).body.error, 'TooManyLoginAttempts');
+    const cookie = registrationCookie(await post(h.url, '/auth_start', { username: 'emma' }, { ip: '10.34.0.1' }));
+    for (let i = 0; i < 3; i++) await post(h.url, '/register', { username: 'emma', code: '000000' }, { ip: `10.34.0.${i + 1}`, cookie });
+    const blocked = await post(h.url, '/register', { username: 'emma', code: '000000' }, { ip: '10.34.0.9', cookie });
+    assert.equal(blocked.body.error, 'TooManyLoginAttempts', 'per registration cookie, from any address');
+  });
+
+  it("counts wrong registration codes per browser and address, never against the name's logins", async () => {
+    const start = await post(h.url, '/auth_start', { username: 'finn' }, { ip: '10.35.0.1' });
+    const cookie = registrationCookie(start);
+    const app = new Authenticator(start.body.data.qr_url);
+    // A stranger without the cookie hammers the name's registration: none of it is even checked.
+    for (let i = 0; i < 6; i++) {
+      assert.equal((await post(h.url, '/register', { username: 'finn', code: wrong(app.code()) }, { ip: '10.35.1.1' })).body.error, 'RegistrationNotFound');
+    }
+    // The owner mistypes twice (under the limit of three), then gets it right.
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await post(h.url, '/register', { username: 'finn', code: wrong(app.code()) }, { ip: '10.35.0.1', cookie })).body.error, 'InvalidCode');
+    }
+    const registered = await post(h.url, '/register', { username: 'finn', code: app.nextCode() }, { ip: '10.35.0.1', cookie });
+    assert.equal(registered.body.status, 'success', JSON.stringify(registered.body));
+    assert.equal(await h.prisma.loginFailure.count({ where: { key: 'user:finn' } }), 0);
+    // So the name starts with its full allowance: two wrong logins, and the right one still passes.
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await post(h.url, '/login', { username: 'finn', code: wrong(app.code()) }, { ip: `10.35.2.${i}` })).body.error, 'InvalidCode');
+    }
+    const login = await post(h.url, '/login', { username: 'finn', code: app.nextCode() }, { ip: '10.35.3.1' });
+    assert.equal(login.body.status, 'success', JSON.stringify(login.body));
   });
 });

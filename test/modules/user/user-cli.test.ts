@@ -47,6 +47,12 @@ describe('npm run user', () => {
     assert.equal(revoke.status, 0, revoke.output);
     assert.doesNotMatch(setRole.output + revoke.output, new RegExp(user.cookie.split('=')[1]!.slice(-20)));
 
+    // The only admin cannot be demoted; the name is matched in any case.
+    const demote = await runUserCommand(database, 'set-role', 'ZOE', 'viewer');
+    assert.equal(demote.status, 1, demote.output);
+    assert.match(demote.output, /LastAdmin/);
+    assert.doesNotMatch(demote.output, /\n\s+at /);
+
     h = await startUserHarness({ database });
     assert.equal((await h.prisma.user.findUniqueOrThrow({ where: { username: 'zoe' } })).role, 'admin');
     assert.deepEqual((await post(h.url, '/status', {}, { cookie: user.cookie })).body.data, { status: 'guest' });

@@ -113,8 +113,17 @@ export async function post(url: string, path: string, body: unknown, options: Po
 
 /** `name=value` of the session cookie a response set. */
 export function sessionCookie(result: PostResult): string {
-  const header = result.setCookies.find((c) => c.startsWith('seats_session='));
-  if (!header) throw new Error(`no session cookie in ${JSON.stringify(result.setCookies)}`);
+  return cookieSetBy(result, 'seats_session');
+}
+
+/** `name=value` of the registration cookie auth_start set: fetch has no cookie jar, so tests carry it to register. */
+export function registrationCookie(result: PostResult): string {
+  return cookieSetBy(result, 'seats_registration');
+}
+
+function cookieSetBy(result: PostResult, name: string): string {
+  const header = result.setCookies.find((c) => c.startsWith(`${name}=`));
+  if (!header) throw new Error(`no ${name} cookie in ${JSON.stringify(result.setCookies)}`);
   return header.split(';')[0]!;
 }
 
@@ -125,18 +134,25 @@ export interface Enrolled {
   recoveryCodes: string[];
   /** The code that finished the registration: its step is spent. */
   registrationCode: string;
+  /** `seats_registration=<nonce>` from auth_start, which register needed. */
+  registrationCookie: string;
   registered: PostResult;
   /** Every code, token and secret this user handed out, for the log scan. */
   secrets: string[];
 }
 
-/** auth_start, scan the QR's URI, register with the current code. */
-export async function enrol(url: string, username: string, options: { ip?: string; https?: boolean } = {}): Promise<Enrolled> {
+/**
+ * auth_start, scan the QR's URI, register with the current code and auth_start's
+ * registration cookie. `cookie`: the registration cookie of an earlier auth_start by the
+ * same browser, which restarts that registration.
+ */
+export async function enrol(url: string, username: string, options: { ip?: string; https?: boolean; cookie?: string } = {}): Promise<Enrolled> {
   const start = await post(url, '/auth_start', { username }, options);
   if (start.body.data?.status !== 'candidate') throw new Error(`auth_start: ${JSON.stringify(start.body)}`);
   const app = new Authenticator(start.body.data.qr_url);
   const registrationCode = app.nextCode();
-  const registered = await post(url, '/register', { username, code: registrationCode }, options);
+  const registration = registrationCookie(start);
+  const registered = await post(url, '/register', { username, code: registrationCode }, { ...options, cookie: registration });
   if (registered.body.status !== 'success') throw new Error(`register: ${JSON.stringify(registered.body)}`);
   const cookie = sessionCookie(registered);
   const recoveryCodes: string[] = registered.body.data.recovery_codes;
@@ -146,8 +162,9 @@ export async function enrol(url: string, username: string, options: { ip?: strin
     cookie,
     recoveryCodes,
     registrationCode,
+    registrationCookie: registration,
     registered,
-    secrets: [app.secret, app.uri, registrationCode, cookie.split('=')[1]!, ...recoveryCodes],
+    secrets: [app.secret, app.uri, registrationCode, cookie.split('=')[1]!, registration.split('=')[1]!, ...recoveryCodes],
   };
 }
 

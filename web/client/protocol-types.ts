@@ -1,97 +1,30 @@
-// The wire shapes of docs/protocol.md, as the pages and tests see them. The server
-// validates with zod; this side only needs the shapes, so it stays dependency-free and
-// can be bundled for the browser (the error codes are a type-only import: erased).
+// The wire shapes of docs/protocol.md, as the pages and tests see them. One source: the
+// server's own types and error codes, as type-only imports that the bundler erases, so
+// no server code (nor zod or Prisma) reaches the browser.
 import type { ErrorCode as ServerErrorCode } from '../../src/core/errors.js';
+import type { CinemaView, CinemasUpdate as ServerCinemasUpdate, HallSummary as ServerHallSummary } from '../../src/modules/cinema/index.js';
+import type { HallUpdate as ServerHallUpdate, HallView, SeatTypeCountsView, SeatView } from '../../src/modules/hall/index.js';
+import type { HistoryEntry, SeatStatus as ServerSeatStatus, SeatTypeView, StatusCounts as ServerStatusCounts } from '../../src/modules/seat/index.js';
 
-export type SeatStatus = 'VACANT' | 'OCCUPIED' | 'MAINTENANCE';
+export type SeatStatus = ServerSeatStatus;
 export const SEAT_STATUSES: readonly SeatStatus[] = ['VACANT', 'OCCUPIED', 'MAINTENANCE'];
-export type StatusCounts = Record<SeatStatus, number>;
+export type StatusCounts = ServerStatusCounts;
 export type Role = 'viewer' | 'staff' | 'admin';
-
-export interface SeatType {
-  id: number;
-  name: string;
-  color: string;
-}
-
-export interface SeatGeometry {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  rotation: number;
-}
-
-export interface Seat extends SeatGeometry {
-  id: number;
-  row: number;
-  place: number;
-  status: SeatStatus;
-  updated_at: string;
-  seat_type: SeatType;
-}
-
-export interface HallSeatType extends SeatType {
-  seats_count: number;
-  seats: StatusCounts;
-}
-
-export interface Hall {
-  id: number;
-  cinema_id: number;
-  cinema_name: string;
-  name: string;
-  rows: number;
-  places: number;
-  version: number;
-  seats: Seat[];
-  seat_types: HallSeatType[];
-}
-
-export interface SeatChange {
-  id: number;
-  status: SeatStatus;
-  updated_at: string;
-}
-
-export interface HallUpdate {
-  id: number;
-  version: number;
-  seats: SeatChange[];
-  seat_types: { id: number; seats: StatusCounts }[];
-}
-
-export interface HallSummary {
-  id: number;
-  name: string;
-  rows: number;
-  places: number;
-  seats_count: StatusCounts;
-}
-
-export interface Cinema {
-  id: number;
-  name: string;
-  color: string;
-  created_at: string;
-  halls: HallSummary[];
-}
-
+export type SeatType = SeatTypeView;
+export type SeatGeometry = Pick<SeatView, 'x' | 'y' | 'width' | 'height' | 'rotation'>;
+export type Seat = SeatView;
+export type HallSeatType = SeatTypeCountsView;
+export type Hall = HallView;
+export type SeatChange = ServerHallUpdate['seats'][number];
+export type HallUpdate = ServerHallUpdate;
+export type HallSummary = ServerHallSummary;
+export type Cinema = CinemaView;
 /** A `cinemas.subscribe` update: only the changed halls' counts, to deep-merge by id. */
-export type CinemasUpdate = { id: number; halls: { id: number; seats_count: StatusCounts }[] }[];
+export type CinemasUpdate = ServerCinemasUpdate;
 
 export type UserStatus = { status: 'guest' } | { status: 'user'; username: string; role: Role };
 
-export interface HistoryEvent {
-  version: number;
-  seat_id: number;
-  row: number;
-  place: number;
-  old_status: SeatStatus;
-  new_status: SeatStatus;
-  username: string | null;
-  at: string;
-}
+export type HistoryEvent = HistoryEntry;
 
 export interface HallHistory {
   hall_id: number;

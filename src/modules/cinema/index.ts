@@ -5,6 +5,8 @@ import { createCinemaModel } from './cinema.model.js';
 import { createCinemaService } from './cinema.service.js';
 import { CinemasFeed } from './cinema.subscription.js';
 
+export type { CinemasUpdate, CinemaView, HallSummary } from './cinema.types.js';
+
 export function createCinemaModule(deps: { prisma: PrismaClient; announce: (what: string) => Promise<void> }) {
   const feed = new CinemasFeed();
   const service = createCinemaService(createCinemaModel(deps.prisma), feed, deps.announce);

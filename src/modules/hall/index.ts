@@ -11,6 +11,7 @@ import { createHallSubscriptions, type ChangeLogReader } from './hall.subscripti
 
 export { hallLayoutSpecSchema, layoutBounds, layoutHall, type HallLayoutSpec, type LayoutSeat } from './hall.layout.js';
 export type { HallStore } from './hall.store.js';
+export type { HallUpdate, HallView, SeatTypeCountsView, SeatView } from './hall.types.js';
 
 export interface HallModuleDeps {
   prisma: PrismaClient;

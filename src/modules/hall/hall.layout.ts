@@ -15,6 +15,7 @@
 // - Every row is centred on the hall's centre line. The drawing is shifted so that the
 //   seats' rotated bounding box starts at (0, 0).
 import { z } from 'zod';
+import { layoutBounds, type SeatGeometry } from './hall.bounds.js';
 
 export const SEAT_WIDTH = 40;
 export const SEAT_HEIGHT = 36;
@@ -91,13 +92,7 @@ export type HallLayoutSpec = z.infer<typeof hallLayoutSpecSchema>;
 /** What a client may send: the defaulted fields are optional. */
 export type HallLayoutSpecInput = z.input<typeof hallLayoutSpecSchema>;
 
-export interface SeatGeometry {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  rotation: number;
-}
+export { layoutBounds, type Bounds, type SeatGeometry } from './hall.bounds.js';
 
 export interface LayoutSeat extends SeatGeometry {
   row: number;
@@ -166,37 +161,6 @@ export function layoutHall(spec: HallLayoutSpec): HallLayout {
     seat.rotation = round(seat.rotation) + 0;
   }
   return { rows: spec.rows, places: Math.max(...counts), seats };
-}
-
-export interface Bounds {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** The box around all seats, rotation included: an SVG viewBox for the hall. */
-export function layoutBounds(seats: readonly SeatGeometry[]): Bounds {
-  if (seats.length === 0) return { x: 0, y: 0, width: 0, height: 0 };
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const seat of seats) {
-    const radians = (seat.rotation * Math.PI) / 180;
-    const cos = Math.abs(Math.cos(radians));
-    const sin = Math.abs(Math.sin(radians));
-    // Half extents of the rotated rectangle's axis-aligned box.
-    const halfW = (seat.width * cos + seat.height * sin) / 2;
-    const halfH = (seat.width * sin + seat.height * cos) / 2;
-    const cx = seat.x + seat.width / 2;
-    const cy = seat.y + seat.height / 2;
-    minX = Math.min(minX, cx - halfW);
-    minY = Math.min(minY, cy - halfH);
-    maxX = Math.max(maxX, cx + halfW);
-    maxY = Math.max(maxY, cy + halfH);
-  }
-  return { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
 }
 
 // Two decimals: far below a pixel, and keeps stored floats and JSON short.

@@ -6,6 +6,8 @@
 // Status is never colour alone: a free seat is solid in its seat type's colour, an
 // occupied one is pale with a cross, one under maintenance is striped.
 import type { Seat, SeatGeometry, SeatStatus } from '../../client/protocol-types.js';
+// The server's own bounds rule, from its import-free file (no server code in the bundle).
+import { layoutBounds, type Bounds } from '../../../src/modules/hall/hall.bounds.js';
 import { svg } from './dom.js';
 import { STATUS_WORDS } from './hall-model.js';
 
@@ -22,6 +24,8 @@ const MARGIN = 16;
 const ROW_LABEL_SPACE = 36;
 const SCREEN_SPACE = 72;
 
+const EMPTY_BOUNDS = { x: 0, y: 0, width: 400, height: 200 };
+
 export class SeatMap {
   private readonly nodes = new Map<number, SVGGElement>();
 
@@ -29,7 +33,8 @@ export class SeatMap {
 
   draw(seats: readonly SeatDrawing[]): void {
     this.nodes.clear();
-    const bounds = boundsOf(seats);
+    // An empty hall (a layout being typed) still gets a drawable box.
+    const bounds = seats.length > 0 ? layoutBounds(seats) : EMPTY_BOUNDS;
     const left = bounds.x - MARGIN - ROW_LABEL_SPACE;
     const top = bounds.y - MARGIN - SCREEN_SPACE;
     const width = bounds.width + 2 * (MARGIN + ROW_LABEL_SPACE);
@@ -115,34 +120,6 @@ function rowLabels(seats: readonly SeatDrawing[]): SVGTextElement[] {
   return [...leftmost.values()].map((seat) =>
     svg('text', { class: 'row-label', x: seat.x - 10, y: seat.y + seat.height / 2, 'text-anchor': 'end', 'dominant-baseline': 'central', 'aria-hidden': 'true' }, String(seat.row)),
   );
-}
-
-interface Bounds {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** The box around the seats, rotation included (the same rule as the server's layoutBounds). */
-function boundsOf(seats: readonly SeatGeometry[]): Bounds {
-  if (seats.length === 0) return { x: 0, y: 0, width: 400, height: 200 };
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const seat of seats) {
-    const radians = (seat.rotation * Math.PI) / 180;
-    const halfW = (seat.width * Math.abs(Math.cos(radians)) + seat.height * Math.abs(Math.sin(radians))) / 2;
-    const halfH = (seat.width * Math.abs(Math.sin(radians)) + seat.height * Math.abs(Math.cos(radians))) / 2;
-    const cx = seat.x + seat.width / 2;
-    const cy = seat.y + seat.height / 2;
-    minX = Math.min(minX, cx - halfW);
-    minY = Math.min(minY, cy - halfH);
-    maxX = Math.max(maxX, cx + halfW);
-    maxY = Math.max(maxY, cy + halfH);
-  }
-  return { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
 }
 
 /** The drawing of a hall's seats as the server sends them. */

@@ -41,7 +41,12 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
 
     const bus = await createBus(database, logger);
     closers.unshift(() => bus.close());
-    const announce = (what: string) => bus.notify(CHANNELS.catalogChanged, what);
+    // Other instances learn of an admin change from the notification; this one also
+    // refreshes before the admin's reply, so the admin reads their own change at once.
+    const announce = async (what: string) => {
+      await bus.notify(CHANNELS.catalogChanged, what);
+      await applyCatalogChange(what);
+    };
 
     const cinemas = createCinemaModule({ prisma, announce });
     // The hall store and the seat module need each other (the store applies the seat

@@ -92,7 +92,8 @@ export function createCinemaService(model: CinemaModel, feed: CinemasFeed, annou
     async create(data: { name: string; color: string }): Promise<CinemaView> {
       const id = await named(() => model.create(data));
       await announce(`cinema:${id}`);
-      const created = (await fresh()).find((c) => c.id === id);
+      // announce() has refreshed the list already.
+      const created = (await load()).find((c) => c.id === id);
       if (!created) throw new AppError('CinemaNotFound', `cinema ${id} was deleted meanwhile`);
       return created;
     },

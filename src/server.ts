@@ -61,7 +61,14 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       onCounts: cinemas.hallCountsChanged,
       announce,
     });
-    seats = createSeatModule({ prisma, sql: (text, params) => database.sql(text, params), sink: halls.store, onCatalogChanged: announce });
+    seats = createSeatModule({
+      prisma,
+      sql: (text, params) => database.sql(text, params),
+      // PGlite has one connection: a second batch would only wait for the first.
+      groupCommit: { maxInFlight: database.kind === 'pglite' ? 1 : 2, maxChanges: 100, maxSeats: 2_000 },
+      sink: halls.store,
+      onCatalogChanged: announce,
+    });
     closers.unshift(async () => halls.store.close());
 
     let ws: WsServer | undefined;

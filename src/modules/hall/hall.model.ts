@@ -60,15 +60,16 @@ export function createHallModel(prisma: PrismaClient) {
     },
 
     /**
-     * Locks the hall's seats (id order) and then the hall row, the same order the seat
-     * write uses, so an admin change and a seat change cannot deadlock; then checks for
-     * OCCUPIED seats with a fresh read and runs `change` only when there are none.
+     * Locks the hall row and then its seats (id order), the order every seat writer uses
+     * (migration group_commit), so an admin change and a seat change cannot deadlock;
+     * then checks for OCCUPIED seats with a fresh read and runs `change` only when there
+     * are none.
      */
     async withHallLockedIfNoneOccupied(id: number, change: (tx: Prisma.TransactionClient) => Promise<void>): Promise<LockedChangeOutcome> {
       return prisma.$transaction(async (tx) => {
-        await tx.$queryRaw`SELECT id FROM seat WHERE hall_id = ${id} ORDER BY id FOR UPDATE`;
         const hall = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM hall WHERE id = ${id} FOR UPDATE`;
         if (hall.length === 0) return 'not_found';
+        await tx.$queryRaw`SELECT id FROM seat WHERE hall_id = ${id} ORDER BY id FOR UPDATE`;
         const occupied = await tx.seat.count({ where: { hall_id: id, status: 'OCCUPIED' } });
         if (occupied > 0) return 'occupied';
         await change(tx);

@@ -1,6 +1,8 @@
 // The seat module: status changes (the write path behind every push), the audit trail,
 // and seat types.
+import { CHANNELS } from '../../core/bus/bus.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { GroupCommitOptions } from './seat.group-commit.js';
 import { createSeatHandlers } from './seat.controller.js';
 import { createSeatModel, type RawSql } from './seat.model.js';
 import { createSeatService, type ChangeSink } from './seat.service.js';
@@ -9,8 +11,15 @@ export { listenForSeatChanges, type SeatChangeListener } from './seat.subscripti
 export type { ChangeSink } from './seat.service.js';
 export * from './seat.types.js';
 
-export function createSeatModule(deps: { prisma: PrismaClient; sql: RawSql; sink: ChangeSink; onCatalogChanged: (what: string) => Promise<void> }) {
-  const service = createSeatService(createSeatModel(deps.prisma, deps.sql), deps.sink, deps.onCatalogChanged);
+export function createSeatModule(deps: {
+  prisma: PrismaClient;
+  sql: RawSql;
+  groupCommit: GroupCommitOptions;
+  sink: ChangeSink;
+  onCatalogChanged: (what: string) => Promise<void>;
+}) {
+  const model = createSeatModel(deps.prisma, deps.sql, deps.groupCommit, CHANNELS.hallChanged);
+  const service = createSeatService(model, deps.sink, deps.onCatalogChanged);
   return {
     handlers: createSeatHandlers(service),
     /** The durable change log, for catch-up and resume. */

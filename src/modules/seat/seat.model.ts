@@ -1,10 +1,22 @@
-// Data access for seats, seat events and seat types. Prisma only; no protocol here.
+// Data access for seats, seat events and seat types: Prisma, except the hot seat write,
+// which is one raw statement per group commit. No protocol here.
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
+import { GroupCommit, type GroupCommitOptions } from './seat.group-commit.js';
 import type { CommittedChange, HistoryEntry, SeatStatus, SeatTypeView } from './seat.types.js';
+
+export interface MarkSeatsChange {
+  hallId: number;
+  seats: { seat_id: number; status: SeatStatus }[];
+  userId: number | null;
+  expectedVersion: number | undefined;
+  seatCount: number;
+}
 
 export interface MarkSeatsResult {
   /** The new hall version, or null when nothing was written. */
   version: number | null;
+  /** The hall's version once this change was applied or refused (read under its lock). */
+  current: number | null;
   hallExists: boolean;
   /** Seats of the request that belong to the hall. */
   found: number;
@@ -13,104 +25,43 @@ export interface MarkSeatsResult {
   seats: { id: number; old_status: SeatStatus; status: SeatStatus; updated_at: Date }[];
 }
 
-interface MarkSeatsRow {
+interface MarkSeatsOutcome {
   version: number | null;
+  current: number | null;
   hall_exists: boolean;
   found: number;
   changed: number;
-  seats: { id: number; old_status: SeatStatus; status: SeatStatus; updated_at: string }[] | null;
+  seats: { id: number; old_status: SeatStatus; status: SeatStatus; updated_at: string }[];
 }
 
 /** Runs one raw statement on the database's own connections (Database.sql). */
 export type RawSql = <T>(text: string, params: unknown[]) => Promise<T[]>;
 
 /**
- * The whole change as ONE statement (one round trip): lock the seats (in id order, so
- * concurrent writers cannot deadlock), bump the hall version once if anything changes
- * and every seat was found (and expected_version matches), update the seats, append one
- * event per changed seat, and pg_notify(hall:version) inside the transaction so a
- * notification exists only for a committed change. The FOR UPDATE read is what makes
- * `old_status` the latest committed value; the hall row lock orders versions.
- * Measured (shared/design/postgres-bus.md): 2-3x the throughput of an interactive
- * transaction of separate queries.
- * $1 hall, $2 seat ids, $3 statuses, $4 seat count, $5 expected version, $6 user, $7 channel.
+ * Every seat change goes through the database function mark_seats (migration
+ * group_commit: lock order, per-change rules and the NOTIFY are documented there): one
+ * statement for a whole batch of queued changes.
  */
-const MARK_SEATS_SQL = `
-  WITH input AS (
-    SELECT * FROM unnest($2::int[], $3::text[]) AS t(seat_id, status)
-  ), locked AS (
-    SELECT s.id, s.status AS old_status, i.status::"SeatStatus" AS new_status
-    FROM seat s JOIN input i ON i.seat_id = s.id
-    WHERE s.hall_id = $1
-    ORDER BY s.id
-    FOR UPDATE OF s
-  ), changed AS (
-    SELECT * FROM locked WHERE old_status <> new_status
-  ), h AS (
-    UPDATE hall SET version = version + 1
-    WHERE id = $1
-      AND EXISTS (SELECT 1 FROM changed)
-      AND (SELECT count(*) FROM locked) = $4
-      AND ($5::int IS NULL OR version = $5::int)
-    RETURNING version
-  ), t AS (
-    -- Read once, when the locks are held: now() is the transaction start, taken
-    -- before waiting for them, so a later version could carry an earlier time.
-    SELECT clock_timestamp() AS at FROM h
-  ), u AS (
-    UPDATE seat s SET status = c.new_status, updated_at = t.at, updated_by = $6::int
-    FROM changed c, t
-    WHERE s.id = c.id
-    RETURNING s.id, c.old_status, s.status, s.updated_at
-  ), e AS (
-    INSERT INTO seat_event (hall_id, seat_id, version, old_status, new_status, user_id, created_at)
-    SELECT $1, c.id, h.version, c.old_status, c.new_status, $6::int, t.at
-    FROM changed c, h, t
-  ), n AS (
-    SELECT pg_notify($7, $1::text || ':' || h.version::text) FROM h
-  )
-  SELECT
-    (SELECT version FROM h) AS version,
-    EXISTS (SELECT 1 FROM hall WHERE id = $1) AS hall_exists,
-    (SELECT count(*) FROM locked)::int AS found,
-    (SELECT count(*) FROM changed)::int AS changed,
-    (SELECT json_agg(json_build_object('id', id, 'old_status', old_status, 'status', status, 'updated_at', updated_at) ORDER BY id) FROM u) AS seats,
-    -- A plain SELECT CTE runs only when read: this read is what sends the NOTIFY.
-    (SELECT count(*) FROM n) AS notified`;
+const MARK_SEATS_SQL = 'SELECT mark_seats($1::jsonb, $2) AS outcomes';
 
-export function createSeatModel(prisma: PrismaClient, sql: RawSql) {
+export function createSeatModel(prisma: PrismaClient, sql: RawSql, groupCommit: GroupCommitOptions, channel: string) {
+  const writes = new GroupCommit<MarkSeatsChange, MarkSeatsResult>(async (changes) => {
+    const payload = changes.map((c) => ({ hall_id: c.hallId, seats: c.seats, expected_version: c.expectedVersion ?? null, user_id: c.userId }));
+    const rows = await sql<{ outcomes: MarkSeatsOutcome[] }>(MARK_SEATS_SQL, [JSON.stringify(payload), channel]);
+    return (rows[0]?.outcomes ?? []).map((o) => ({
+      version: o.version,
+      current: o.current,
+      hallExists: o.hall_exists,
+      found: Number(o.found),
+      changed: Number(o.changed),
+      seats: o.seats.map((s) => ({ ...s, updated_at: new Date(s.updated_at) })),
+    }));
+  }, groupCommit);
+
   return {
-    /** See MARK_SEATS_SQL. */
-    async markSeats(
-      hallId: number,
-      seats: { seat_id: number; status: SeatStatus }[],
-      userId: number | null,
-      expectedVersion: number | undefined,
-      channel: string,
-    ): Promise<MarkSeatsResult> {
-      const rows = await sql<MarkSeatsRow>(MARK_SEATS_SQL, [
-        hallId,
-        seats.map((s) => s.seat_id),
-        seats.map((s) => s.status),
-        seats.length,
-        expectedVersion ?? null,
-        userId,
-        channel,
-      ]);
-      const row = rows[0];
-      if (!row) throw new Error('markSeats returned no row');
-      return {
-        version: row.version,
-        hallExists: row.hall_exists,
-        found: Number(row.found),
-        changed: Number(row.changed),
-        seats: (row.seats ?? []).map((s) => ({ ...s, updated_at: new Date(s.updated_at) })),
-      };
-    },
-
-    async currentVersion(hallId: number): Promise<number | null> {
-      const hall = await prisma.hall.findUnique({ where: { id: hallId }, select: { version: true } });
-      return hall?.version ?? null;
+    /** Queues a change for the next group commit (see seat.group-commit.ts). */
+    markSeats(change: Omit<MarkSeatsChange, 'seatCount'>): Promise<MarkSeatsResult> {
+      return writes.submit({ ...change, seatCount: change.seats.length });
     },
 
     /**

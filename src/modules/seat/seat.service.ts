@@ -3,7 +3,6 @@
 // handed to the hall state (this process) at once; other processes learn of it through
 // the NOTIFY the statement sent.
 import { AppError } from '../../core/errors.js';
-import { CHANNELS } from '../../core/bus/bus.js';
 import type { Session } from '../../core/session.js';
 import type { SeatModel } from './seat.model.js';
 import type { CommittedChange, HallHistoryInput, MarkSeatsInput, SeatTypeView } from './seat.types.js';
@@ -28,14 +27,14 @@ export function createSeatService(model: SeatModel, sink: ChangeSink, onCatalogC
       sink.writeStarted(hallId);
       let change: CommittedChange | null = null;
       try {
-        const result = await model.markSeats(hallId, input.seats, session.userId, input.expected_version, CHANNELS.hallChanged);
+        const result = await model.markSeats({ hallId, seats: input.seats, userId: session.userId, expectedVersion: input.expected_version });
         if (!result.hallExists) throw new AppError('HallNotFound', `no hall ${hallId}`);
         if (result.found < input.seats.length) {
           throw new AppError('SeatNotFound', 'a seat does not belong to this hall; nothing was changed');
         }
         if (result.version === null) {
-          // Nothing written: a no-op, or a conflict. Read the version fresh: the statement's snapshot may predate the lock wait.
-          const current = (await model.currentVersion(hallId)) ?? 0;
+          // Nothing written: a no-op, or a conflict. `current` was read under the hall's lock.
+          const current = result.current ?? 0;
           if (input.expected_version !== undefined && input.expected_version !== current) {
             throw new AppError('VersionConflict', `the hall is at version ${current}`, { version: current });
           }

@@ -1,27 +1,37 @@
 // The seat write alone, without sockets: N concurrent writers calling the seat model as
-// fast as it answers, on a fresh database of BENCH_DATABASE_URL, with and without group
-// commit, in one run. Separates the database's share of scenario 4 from the server's.
+// fast as it answers, on a fresh database of BENCH_DATABASE_URL (or, without it, a fresh
+// embedded PGlite folder), with and without group commit, in one run. Separates the
+// database's share of scenario 4 from the server's.
 //   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npx tsx bench/micro/group-commit.ts [seconds] [writers]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { openDatabase } from '../../src/core/db/index.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createSeatModel } from '../../src/modules/seat/seat.model.js';
 import type { GroupCommitOptions } from '../../src/modules/seat/seat.group-commit.js';
 
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const adminUrl = process.env.BENCH_DATABASE_URL;
 const seconds = Number(process.argv[2] ?? 5);
 const writers = Number(process.argv[3] ?? 10);
 const HALLS = 200;
 const SEATS = 100;
 
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
 const name = `seats_micro_${process.pid}`;
-await admin.query(`CREATE DATABASE "${name}"`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
+const dataDir = mkdtempSync(join(tmpdir(), 'seats-micro-'));
+const admin = adminUrl ? new pg.Client({ connectionString: adminUrl }) : undefined;
+let databaseUrl: string | undefined;
+if (admin && adminUrl) {
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  databaseUrl = url.toString();
+}
 const logger = createLogger({ log: { level: 'error', format: 'pretty' } });
-const database = await openDatabase({ databaseUrl: url.toString(), dataDir: '', logger });
+const database = await openDatabase({ databaseUrl, dataDir, logger });
+console.log(`seat writes on ${database.kind}, ${writers} writers, ${seconds} s each`);
 try {
   await database.sql(`INSERT INTO cinema (name, color) VALUES ('micro', '#000')`, []);
   await database.sql(`INSERT INTO seat_type (name, color) VALUES ('micro', '#000')`, []);
@@ -74,6 +84,9 @@ try {
   }
 } finally {
   await database.close();
-  await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
-  await admin.end();
+  rmSync(dataDir, { recursive: true, force: true });
+  if (admin) {
+    await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
 }

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { userWithRole } from '../support/auth.js';
-import { createTestDatabase } from '../support/database.js';
+import { CHANNELS } from '../../src/core/bus/bus.js';
+import { openDatabase } from '../../src/core/db/index.js';
+import { createTestDatabase, quietLogger } from '../support/database.js';
 import { freePort, spawnServer, startTestServer, type ServerProcess, type TestDatabaseHandle } from '../support/server.js';
 import type { Hall } from '../../web/client/protocol-types.js';
 import { ensureFreshBundles, launchBrowser, nodeClient, screenshot, VIEWPORTS } from './browser.js';
@@ -14,17 +15,13 @@ describe('lobby display across a server restart', () => {
   let database: TestDatabaseHandle;
   let server: ServerProcess | undefined;
   let browser: Browser;
-  let cookie: string;
   let port: number;
 
   before(async () => {
     await ensureFreshBundles();
     database = await createTestDatabase();
-    // The staff user is made in-process (roles are set in the database), then the server
-    // runs as a child process so it can be killed. Its cookie survives: the JWT secret
-    // lives in the shared data folder.
+    // Seeded in-process once, then the server runs as a child process so it can be killed.
     const setup = await startTestServer({ database });
-    cookie = (await userWithRole(setup.url, setup.server.database.prisma, 'restart_staff', 'staff')).cookie;
     await setup.close();
     port = await freePort();
     server = await spawnServer(database, { PORT: String(port) });
@@ -56,20 +53,23 @@ describe('lobby display across a server restart', () => {
     assert.match((await banner.textContent()) ?? '', /^Reconnecting — last update \d\d:\d\d:\d\d$/);
     await screenshot(page, 'display-hall-reconnecting-tv');
 
-    server = await spawnServer(database, { PORT: String(port) });
-    const staff = nodeClient(server.wsUrl, cookie);
+    // The change is made while no server runs, through the database's own seat write, so
+    // the page can only learn it by resuming from its last version once a server is back
+    // (a change made through the new server could race the page's reconnect).
+    const offline = await openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, logger: quietLogger });
     try {
-      await staff.request('hall.update_seat_status', { hall_id: hall.id, seats: [{ seat_id: seat.id, status: 'OCCUPIED' }] });
-      // The backoff has grown while the server was down, so the page is still away: the
-      // change reaches it through the resume, not as a live push.
-      assert.ok(await banner.isVisible(), 'the change was made while the display was disconnected');
-
+      const change = { hall_id: hall.id, seats: [{ seat_id: seat.id, status: 'OCCUPIED' }], expected_version: null, user_id: null };
+      await offline.sql(`SELECT mark_seats($1::jsonb, $2)`, [JSON.stringify([change]), CHANNELS.hallChanged]);
+    } finally {
+      await offline.close();
+    }
+    server = await spawnServer(database, { PORT: String(port) });
+    try {
       await banner.waitFor({ state: 'hidden', timeout: 15_000 });
       await page.locator(`#seat-map .seat[data-seat-id="${seat.id}"][data-status="OCCUPIED"]`).waitFor({ timeout: 2_000 });
       assert.equal(Number(await page.textContent('#count-occupied')), occupiedBefore + 1);
       assert.equal(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded), true, 'resumed without a reload');
     } finally {
-      staff.close();
       await page.close();
     }
   });

@@ -7,6 +7,8 @@
 // one transaction holding a single INSERT statement for every row. Through Prisma's model
 // calls (upserts, createManyAndReturn, a transaction of several round trips) seeding took
 // 0.5-1.2 s of a first start on PGlite.
+import { createHash } from 'node:crypto';
+import type { TemplateContents } from '../core/db/index.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { demoCinemas, demoSeatTypes, type DemoSeatTypeIds } from './demo-data.js';
 
@@ -111,6 +113,22 @@ export async function seedDemoData(prisma: PrismaClient, options: SeedOptions = 
     return { seeded: true, ...expected };
   });
 }
+
+/**
+ * The demo as what a new embedded data folder starts with (core/db copies it from a
+ * cached template, built once with `seedDemoData`): even as one statement, seeding took
+ * 0.5-1.2 s of a first start on PGlite, mostly PostgreSQL's per-row foreign-key checks
+ * of the seats. The server still calls `seedDemoData` after opening, which then finds the
+ * cinemas; on PostgreSQL that call is what seeds.
+ */
+export const demoTemplateContents: TemplateContents = {
+  // The demo's rows name the template: a changed demo builds a new one. Bump the prefix
+  // when the statement above changes what it writes for the same rows.
+  key: () => `demo-1:${createHash('sha256').update(JSON.stringify(demoColumns())).digest('hex')}`,
+  async fill(prisma) {
+    await seedDemoData(prisma);
+  },
+};
 
 async function hasCinema(prisma: Pick<PrismaClient, '$queryRaw'>): Promise<boolean> {
   const [row] = await prisma.$queryRaw<{ found: boolean }[]>`SELECT EXISTS (SELECT 1 FROM cinema) AS found`;

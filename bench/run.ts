@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildServer, serverBundleIsStale } from '../scripts/build-server.mjs';
 import { parseOptions, type BenchOptions, type ScenarioId } from './options.js';
 import { describeMachine, formatScenario, writeResults } from './report.js';
 import { coldStartScenario, onNewStore } from './scenarios/cold-start.js';
@@ -14,7 +15,7 @@ import { manyHallsScenario } from './scenarios/many-halls.js';
 import { runScenario, type ScenarioResult, type ScenarioSpec } from './scenarios/scenario.js';
 import { WRITES_VARIANTS, writesId, writesScenario } from './scenarios/writes.js';
 import { baselineTarget } from './targets/baseline-target.js';
-import { SERVER_ENTRY } from './targets/seats-server.js';
+import { serverEntry } from './targets/seats-server.js';
 import { pgliteStore, postgresStore, scratchDir, type SeatsStore } from './targets/seats-store.js';
 import { prepareSeats, seatsTarget } from './targets/seats-target.js';
 import { repoRoot, stopAllChildren } from './targets/spawn-node.js';
@@ -28,9 +29,15 @@ async function main(): Promise<number> {
   const startedAt = new Date().toISOString();
   const baselines = options.targets.filter((k) => k !== 'seats').map((k) => baselineTarget(k));
   let withSeats = options.targets.includes('seats');
-  if (withSeats && !existsSync(join(repoRoot, SERVER_ENTRY))) {
-    log(`${SERVER_ENTRY} does not exist yet: running the baselines only`);
+  if (withSeats && !existsSync(join(repoRoot, serverEntry()))) {
+    log(`${serverEntry()} does not exist yet: running the baselines only`);
     withSeats = false;
+  }
+  // As `npm start` would on its first start after an edit; done here so no measured start
+  // includes a build.
+  if (withSeats && serverBundleIsStale()) {
+    log('building dist/server.js (sources changed since the last build)...');
+    await buildServer();
   }
   const stores: SeatsStore[] = [];
   const scenarios: ScenarioResult[] = [];

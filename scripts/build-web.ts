@@ -4,9 +4,10 @@
 import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { PROJECT_ROOT } from '../src/core/project-root.js';
 
-const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url));
+// From the project root, not this file: the server's bundle (dist/server.js) includes this module.
+const WEB_DIR = join(PROJECT_ROOT, 'web');
 export const DEFAULT_DIST_DIR = join(WEB_DIR, 'dist');
 
 const ENTRY_POINTS = [
@@ -25,6 +26,9 @@ export async function buildWebPages(outDir: string = DEFAULT_DIST_DIR, { replace
   // Built beside and swapped in whole, so a server never serves half a build.
   const staging = `${outDir}.tmp-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
+  // Imported here, not at the top: the server's bundle includes this module, and must not
+  // load esbuild on every start for a build it almost never runs.
+  const { build } = await import('esbuild');
   await build({
     absWorkingDir: WEB_DIR,
     entryPoints: ENTRY_POINTS,

@@ -1,4 +1,5 @@
-// `npm start`: read the configuration, start the server, stop gracefully on SIGTERM/SIGINT.
+// The server process: read the configuration, start the server, stop gracefully on
+// SIGTERM/SIGINT. `npm start` runs it bundled (scripts/start.mjs), `npm run dev` through tsx.
 import { ConfigError, loadConfig } from './core/config.js';
 import { createLogger } from './core/logger.js';
 import { startServer } from './server.js';

@@ -14,7 +14,7 @@ import type { Logger } from './core/logger.js';
 import { ProtocolRouter } from './core/protocol/router.js';
 import { resolveSecrets } from './core/secrets.js';
 import { WsServer } from './core/ws/server.js';
-import { seedDemoData } from './demo/seed.js';
+import { demoTemplateContents, seedDemoData } from './demo/seed.js';
 import { createCinemaModule } from './modules/cinema/index.js';
 import { createHallModule } from './modules/hall/index.js';
 import { createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
@@ -30,7 +30,12 @@ export interface RunningServer {
 
 export async function startServer(rawConfig: Config, logger: Logger): Promise<RunningServer> {
   const config = resolveSecrets(rawConfig, logger);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    logger,
+    newFolderContents: config.seedDemo ? demoTemplateContents : undefined,
+  });
   const closers: (() => Promise<void>)[] = [() => database.close()];
   try {
     const { prisma } = database;

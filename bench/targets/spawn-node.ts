@@ -1,5 +1,5 @@
-// Starts a TypeScript entry point as one node process (node --import tsx), not through
-// npx/tsx, whose wrapper process would stand between us and the server: /proc/<pid>
+// Starts an entry point as one node process (TypeScript through node --import tsx), not
+// through npm/npx/tsx, whose wrapper process would stand between us and the server: /proc/<pid>
 // must be the process doing the work. bash raises the open-file limit first (65536, or
 // the hard limit where the container caps it) and then execs node, so the pid is node's.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
@@ -12,6 +12,8 @@ const RAISE_FD_LIMIT = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 export interface SpawnNodeOptions {
   env?: Record<string, string | undefined>;
+  /** False for a JavaScript entry (our server's `npm start`): no tsx loader. Default true. */
+  typescript?: boolean;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
   args?: string[];
@@ -32,7 +34,8 @@ export function stopAllChildren(): void {
 }
 
 export function spawnNode(entry: string, options: SpawnNodeOptions = {}): ChildProcess {
-  const argv = [process.execPath, '--import', 'tsx', ...(options.nodeArgs ?? []), entry, ...(options.args ?? [])];
+  const loader = options.typescript === false ? [] : ['--import', 'tsx'];
+  const argv = [process.execPath, ...loader, ...(options.nodeArgs ?? []), entry, ...(options.args ?? [])];
   const command = `${RAISE_FD_LIMIT}; exec ${argv.map(shellQuote).join(' ')}`;
   const output = options.output ?? 'inherit';
   const stdio: StdioOptions = options.ipc ? ['ignore', output, output, 'ipc'] : ['ignore', output, output];

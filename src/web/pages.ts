@@ -4,11 +4,11 @@
 // start, and the pages wait for that build.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type Express, type Response } from 'express';
 import type { Logger } from '../core/logger.js';
+import { PROJECT_ROOT } from '../core/project-root.js';
 
-export const WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+export const WEB_DIST_DIR = join(PROJECT_ROOT, 'web/dist');
 
 const PAGES: Record<string, string> = {
   '/display': 'display-index.html',

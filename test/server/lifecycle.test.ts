@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase } from '../support/database.js';
-import { freePort, spawnServer, startTestServer, testEnv, type TestDatabaseHandle } from '../support/server.js';
+import { freePort, npmStartArgs, spawnServer, startTestServer, testEnv, type TestDatabaseHandle } from '../support/server.js';
 import { TestClient } from '../support/ws-client.js';
 
 describe('server lifecycle', () => {
@@ -50,7 +50,7 @@ describe('server lifecycle', () => {
   });
 
   it('exits non-zero with a one-line reason on bad configuration', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+    const result = spawnSync(process.execPath, npmStartArgs(), {
       env: { ...process.env, ...testEnv(database, { PORT: 'not-a-port', PUBLIC_READ: 'perhaps' }) },
       encoding: 'utf8',
       timeout: 30_000,
@@ -63,7 +63,7 @@ describe('server lifecycle', () => {
   });
 
   it('refuses to start in production without secrets', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+    const result = spawnSync(process.execPath, npmStartArgs(), {
       env: { ...process.env, ...testEnv(database, { NODE_ENV: 'production' }) },
       encoding: 'utf8',
       timeout: 30_000,

@@ -1,7 +1,7 @@
 // A real server on an ephemeral port with its own database, in this process (fast,
 // logs captured) or as a child process (for kill / restart / several instances).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/core/config.js';
@@ -73,10 +73,21 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `npm start`'s entry point as a child process, on a fixed or free port, ready when /ready says so. */
+/**
+ * `npm start`'s command without npm in between (package.json says `node <file>`), so the
+ * child is the server itself: signals reach it and its exit code is the server's.
+ */
+export function npmStartArgs(): string[] {
+  const { scripts } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const match = /^node (\S+)$/.exec(scripts.start);
+  if (!match) throw new Error(`package.json's start script is not "node <file>": ${scripts.start}`);
+  return [match[1]!];
+}
+
+/** `npm start` as a child process, on a fixed or free port, ready when /ready says so. */
 export async function spawnServer(database: TestDatabaseHandle, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = Number(env.PORT ?? (await freePort()));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+  const child = spawn(process.execPath, npmStartArgs(), {
     env: { ...process.env, ...testEnv(database, { LOG_FORMAT: 'json', ...env, PORT: String(port) }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

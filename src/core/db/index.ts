@@ -5,19 +5,26 @@ import type { Database } from './database.js';
 import type { MigratorOptions } from './migrator.js';
 import { openPGlite } from './open-pglite.js';
 import { openPostgres } from './open-postgres.js';
+import type { TemplateContents } from './pglite-template.js';
 
 export type { Database } from './database.js';
 export { DatabaseNewerThanCodeError, DataDirLockedError, MigrationHistoryDivergedError } from './errors.js';
 export { applyMigrations, createMigration, type MigrationTarget } from './migrator.js';
+export type { TemplateContents } from './pglite-template.js';
 
 export interface OpenDatabaseOptions extends Pick<Config, 'databaseUrl' | 'dataDir'>, Pick<MigratorOptions, 'migrationsDir' | 'cacheDir'> {
   logger: Logger;
+  /**
+   * Embedded mode only: what a new data folder starts with beyond the schema, copied
+   * from a cached template instead of written at start. A server database gets none.
+   */
+  newFolderContents?: TemplateContents;
 }
 
 /**
  * A PostgreSQL server when `databaseUrl` is set, else an embedded PGlite in `dataDir`;
  * migrated before it is returned.
  */
-export function openDatabase({ databaseUrl, dataDir, logger, ...migrator }: OpenDatabaseOptions): Promise<Database> {
-  return databaseUrl === undefined ? openPGlite(dataDir, logger, migrator) : openPostgres(databaseUrl, logger, migrator);
+export function openDatabase({ databaseUrl, dataDir, logger, newFolderContents, ...migrator }: OpenDatabaseOptions): Promise<Database> {
+  return databaseUrl === undefined ? openPGlite(dataDir, logger, migrator, newFolderContents) : openPostgres(databaseUrl, logger, migrator);
 }

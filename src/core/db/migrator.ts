@@ -4,8 +4,10 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { DiagnoseMigrationHistoryOutput } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { DatabaseNewerThanCodeError, MigrationHistoryDivergedError } from './errors.js';
+import { migrationsAreCurrent, type QueryRows } from './migrations-current.js';
 import { DEFAULT_MIGRATIONS_DIR, DEFAULT_SCHEMA_PATH, LOCKFILE_CONTENT, LOCKFILE_NAME, loadMigrationsList } from './migrations-list.js';
 import { pgliteMigrationFactory } from './pglite-migration-adapter.js';
 import { DEFAULT_CACHE_DIR, openBlankPGlite } from './pglite-blank.js';
@@ -34,6 +36,19 @@ async function withMigrationEngine<T>(target: MigrationTarget, options: Migrator
   }
 }
 
+function queryRowsOn(target: MigrationTarget): QueryRows {
+  if (target.kind === 'pglite') return async (sql) => (await target.pglite.query<Record<string, unknown>>(sql)).rows;
+  return async (sql) => {
+    const client = new pg.Client({ connectionString: target.connectionString });
+    await client.connect();
+    try {
+      return (await client.query<Record<string, unknown>>(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+}
+
 /** The engine applies a newer database's history without complaint; this code must not touch it. */
 function refuseUnknownHistory(diagnosis: DiagnoseMigrationHistoryOutput): void {
   const history = diagnosis.history;
@@ -49,9 +64,14 @@ function refuseUnknownHistory(diagnosis: DiagnoseMigrationHistoryOutput): void {
  * Applies the migrations the database lacks and returns their names (none on a second run).
  * Refuses, before changing anything, a database with migrations this code does not know.
  * Safe with several processes at once: the engine serialises them with an advisory lock.
+ * The engine starts only when the migration table is not already current.
  */
 export async function applyMigrations(target: MigrationTarget, options: MigratorOptions = {}): Promise<string[]> {
   const migrationsList = await loadMigrationsList(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
+  if (await migrationsAreCurrent(migrationsList, queryRowsOn(target))) {
+    options.logger?.info('database schema is up to date', { migrations: migrationsList.migrationDirectories.length });
+    return [];
+  }
   return withMigrationEngine(target, options, async (engine) => {
     const diagnosis = await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: NO_FILTERS });
     refuseUnknownHistory(diagnosis);

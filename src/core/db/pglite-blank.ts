@@ -4,11 +4,12 @@
 // the in-memory shadow databases that diffs replay migrations into.
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { PROJECT_ROOT } from '../project-root.js';
 
 /** Where `npm ci` recreates nothing by itself and source control never looks. */
-export const DEFAULT_CACHE_DIR = resolve(import.meta.dirname, '../../../node_modules/.cache/seats-sync');
+export const DEFAULT_CACHE_DIR = join(PROJECT_ROOT, 'node_modules/.cache/seats-sync');
 
 /** Data folders of one PGlite version do not load in another (0.4 vs 0.5 at least). */
 export async function pgliteVersion(): Promise<string> {

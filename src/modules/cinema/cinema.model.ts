@@ -13,22 +13,16 @@ interface CinemaRow {
 
 export function createCinemaModel(prisma: PrismaClient) {
   return {
-    /** Every cinema with its halls, their versions and counts, from one snapshot. */
+    /** Every cinema with its halls, their versions and counts (kept in the hall row by triggers), from one snapshot. */
     async listWithCounts(): Promise<{ cinemas: CinemaView[]; versions: Map<number, number> }> {
       const rows = await prisma.$queryRaw<CinemaRow[]>`
         SELECT c.id, c.name, c.color, c.created_at,
           COALESCE(json_agg(json_build_object(
             'id', h.id, 'name', h.name, 'rows', h.rows, 'places', h.places, 'version', h.version,
-            'seats_count', json_build_object('VACANT', k.vacant, 'OCCUPIED', k.occupied, 'MAINTENANCE', k.maintenance)
+            'seats_count', json_build_object('VACANT', h.seats_vacant, 'OCCUPIED', h.seats_occupied, 'MAINTENANCE', h.seats_maintenance)
           ) ORDER BY h.id) FILTER (WHERE h.id IS NOT NULL), '[]') AS halls
         FROM cinema c
         LEFT JOIN hall h ON h.cinema_id = c.id
-        LEFT JOIN LATERAL (
-          SELECT count(*) FILTER (WHERE status = 'VACANT') AS vacant,
-                 count(*) FILTER (WHERE status = 'OCCUPIED') AS occupied,
-                 count(*) FILTER (WHERE status = 'MAINTENANCE') AS maintenance
-          FROM seat WHERE hall_id = h.id
-        ) k ON true
         GROUP BY c.id
         ORDER BY c.id`;
       const versions = new Map<number, number>();

@@ -65,7 +65,9 @@ describe('lobby display across a server restart', () => {
     }
     server = await spawnServer(database, { PORT: String(port) });
     try {
-      await banner.waitFor({ state: 'hidden', timeout: 15_000 });
+      // The page's backoff reaches its 10 s cap while the server is down (longer on a
+      // loaded machine), so its next attempt can be 10 s after the server is back.
+      await banner.waitFor({ state: 'hidden', timeout: 30_000 });
       await page.locator(`#seat-map .seat[data-seat-id="${seat.id}"][data-status="OCCUPIED"]`).waitFor({ timeout: 2_000 });
       assert.equal(Number(await page.textContent('#count-occupied')), occupiedBefore + 1);
       assert.equal(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded), true, 'resumed without a reload');

@@ -86,10 +86,10 @@ export class WsServer {
       logger.error('websocket authentication failed', { error: error instanceof Error ? error.message : String(error) });
       return rejectUpgrade(socket, 500, 'Internal Server Error');
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request, session));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, request, session));
   }
 
-  private accept(socket: WebSocket, request: IncomingMessage, session: Session | null): void {
+  private accept(socket: WebSocket, transport: Duplex, request: IncomingMessage, session: Session | null): void {
     const { ws: limits } = this.options.config;
     const ip = clientIp(request, this.trustProxy);
     // Caps are enforced after the handshake so the client gets a readable close code
@@ -99,7 +99,9 @@ export class WsServer {
       socket.close(CLOSE_CODES.tryAgainLater.code, this.accepting ? 'too many connections' : 'shutting down');
       return;
     }
-    const connection = new Connection(randomUUID(), socket, ip, session, limits, this.options.logger);
+    // `ws` writes its frames to the same stream; a compressing socket's frames are its own.
+    const direct = socket.extensions === '' ? transport : null;
+    const connection = new Connection(randomUUID(), socket, ip, session, limits, this.options.logger, direct);
     this.connections.add(connection);
     this.perIp.set(ip, ipCount + 1);
     if (this.options.logger.isDebugEnabled()) connection.logger.debug('connection opened', { user: session?.username });

@@ -5,6 +5,7 @@
 import type { ReplyStatus } from '../protocol/envelope.js';
 import { encodeEidTail, encodePushBody } from '../protocol/envelope.js';
 import type { Connection } from './connection.js';
+import { textFrameHeader } from './frame.js';
 
 export interface Subscriber {
   connection: Connection;
@@ -43,6 +44,16 @@ export class Topic {
   }
 
   publishBody(body: Buffer): void {
-    for (const subscriber of this.subscribers) subscriber.connection.sendPush(body, subscriber.eidTail);
+    // Tails of one length share a frame header; eids of one client library mostly have one length.
+    let tailLength = -1;
+    let header: Buffer | undefined;
+    for (const subscriber of this.subscribers) {
+      const tail = subscriber.eidTail;
+      if (tail.length !== tailLength) {
+        tailLength = tail.length;
+        header = textFrameHeader(body.length + tailLength);
+      }
+      subscriber.connection.sendPush(body, tail, header);
+    }
   }
 }

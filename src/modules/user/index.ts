@@ -9,6 +9,7 @@ import type { MessageHandler } from '../../core/protocol/handler.js';
 import type { Session } from '../../core/session.js';
 import type { Connection } from '../../core/ws/connection.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { RecentUsers } from './recent-users.js';
 import { readSessionCookie } from './session-cookie.js';
 import { createUserAdmin, type UserAdmin } from './user.admin.js';
 import { createUserHandlers } from './user.controller.js';
@@ -33,7 +34,10 @@ export interface UserModuleDeps {
 export interface UserModule {
   /** Mounted at /api/user. */
   routes: Router;
-  /** Session cookie -> verified JWT -> user row with the same session_version; else null (a guest). */
+  /**
+   * Session cookie -> verified JWT -> user row with the same session_version; else null (a
+   * guest). The row may be up to a second old (recent-users.ts); changes forget it at once.
+   */
   authenticate(request: IncomingMessage): Promise<Session | null>;
   handlers: MessageHandler[];
   /** Listens for user changes from every instance. */
@@ -43,13 +47,17 @@ export interface UserModule {
 export function createUserModule(deps: UserModuleDeps): UserModule {
   const logger = deps.logger.child({ module: 'user' });
   const model = createUserModel(deps.prisma);
-  const notifyUserChanged = (userId: number): Promise<void> =>
+  const recentUsers = new RecentUsers((userId) => model.findUserById(userId));
+  const notifyUserChanged = (userId: number): Promise<void> => {
+    // Here at once; other instances (and this one again) when the notification arrives.
+    recentUsers.forget(userId);
     // The change is committed already; a lost notification only delays other instances
     // until their bus reconnects and re-checks, so it must not fail the request.
-    deps.bus.notify(CHANNELS.userChanged, String(userId)).catch((error: unknown) => {
+    return deps.bus.notify(CHANNELS.userChanged, String(userId)).catch((error: unknown) => {
       logger.error('user change notification failed', { userId, error: error instanceof Error ? error.message : String(error) });
     });
-  const service = createUserService({ model, config: deps.config, logger, notifyUserChanged });
+  };
+  const service = createUserService({ model, config: deps.config, logger, notifyUserChanged, recentUsers });
   const admin = createUserAdmin({ model, logger, notifyUserChanged });
   const subscriptions = new UserSubscriptions({
     connections: deps.connections,
@@ -61,12 +69,17 @@ export function createUserModule(deps: UserModuleDeps): UserModule {
   return {
     routes: createUserRoutes(service, deps.config.sessionTtlSeconds),
     async authenticate(request) {
-      const session = await service.sessionFromToken(readSessionCookie(request));
+      const session = await service.upgradeSession(readSessionCookie(request));
       if (session) subscriptions.remember(session.userId);
       return session;
     },
     handlers: createUserHandlers({ service, admin, subscriptions }),
-    start: () => subscriptions.start(deps.bus),
+    async start() {
+      // Registered before the socket re-check, so the row is gone before that reads it.
+      await deps.bus.listen(CHANNELS.userChanged, (payload) => recentUsers.forget(Number(payload)));
+      deps.bus.onReconnect(() => recentUsers.clear());
+      await subscriptions.start(deps.bus);
+    },
   };
 }
 

@@ -16,6 +16,7 @@ import type { Logger } from '../../core/logger.js';
 import type { Role, Session } from '../../core/session.js';
 import { createAuthPruning } from './auth-pruning.js';
 import { createLoginLimiter, loginLimitKeys, registrationLimitKeys } from './login-limiter.js';
+import type { RecentUsers, SessionRow } from './recent-users.js';
 import { createRecoveryCodes, hashRecoveryCode } from './recovery-codes.js';
 import { createRegistrationNonce, hashRegistrationNonce } from './registration-nonce.js';
 import { openSecret, sealSecret } from './secret-box.js';
@@ -49,6 +50,8 @@ export interface UserServiceDeps {
   logger: Logger;
   /** Tells every instance (after commit) that this user's sessions or role changed. */
   notifyUserChanged(userId: number): Promise<void>;
+  /** User rows for socket upgrades, briefly cached; forgotten on every userChanged. */
+  recentUsers: RecentUsers;
 }
 
 export function createUserService(deps: UserServiceDeps) {
@@ -60,6 +63,15 @@ export function createUserService(deps: UserServiceDeps) {
   function signIn(user: UserRow): SignedIn {
     const token = signSessionToken(jwtSecret, { userId: user.id, role: user.role, sessionVersion: user.session_version }, config.sessionTtlSeconds);
     return { status: { status: 'user', username: user.username, role: user.role }, token };
+  }
+
+  async function sessionOf(token: string | null, readUser: (userId: number) => Promise<SessionRow | null>): Promise<Session | null> {
+    const claims = token === null ? null : verifySessionToken(jwtSecret, token);
+    if (!claims) return null;
+    const user = await readUser(claims.userId);
+    if (!user || user.session_version !== claims.sessionVersion) return null;
+    // The role comes from the row, not the token: a demotion applies at once.
+    return { userId: user.id, username: user.username, role: user.role, sessionVersion: user.session_version };
   }
 
   /** Checks a TOTP code against the user's secret and claims its step; false when wrong or replayed. */
@@ -144,13 +156,13 @@ export function createUserService(deps: UserServiceDeps) {
     },
 
     /** The live session behind a token, or null: bad, expired or revoked tokens all end here. */
-    async sessionFromToken(token: string | null): Promise<Session | null> {
-      const claims = token === null ? null : verifySessionToken(jwtSecret, token);
-      if (!claims) return null;
-      const user = await model.findUserById(claims.userId);
-      if (!user || user.session_version !== claims.sessionVersion) return null;
-      // The role comes from the row, not the token: a demotion applies at once.
-      return { userId: user.id, username: user.username, role: user.role, sessionVersion: user.session_version };
+    sessionFromToken(token: string | null): Promise<Session | null> {
+      return sessionOf(token, model.findUserById);
+    },
+
+    /** The same for a socket upgrade, with the user row read through `deps.recentUsers`. */
+    upgradeSession(token: string | null): Promise<Session | null> {
+      return sessionOf(token, (userId) => deps.recentUsers.get(userId));
     },
 
     /** The user's current role and session version, for live checks of open sockets. */

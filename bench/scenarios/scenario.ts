@@ -3,6 +3,7 @@
 // targets alike, and the median of each metric per target.
 import { median } from '../stats.js';
 import type { Target } from '../targets/target.js';
+import type { LoadMeasurement } from './load-run.js';
 
 export interface Metric {
   key: string;
@@ -89,18 +90,9 @@ function summarise(metrics: Metric[], values: Record<string, number>): string {
 }
 
 /** The correctness failures of a load run, as report lines. */
-export function loadProblems(m: {
-  failed: number;
-  failures: string[];
-  gaps: number;
-  stale: number;
-  early: number;
-  unserved: number;
-  closed: number;
-  missing: number;
-  errors: Record<string, number>;
-  authenticated?: boolean;
-}): string[] {
+export function loadProblems(
+  m: Pick<LoadMeasurement, 'failed' | 'failures' | 'gaps' | 'stale' | 'early' | 'unserved' | 'closed' | 'missing' | 'errors' | 'authenticated'>,
+): string[] {
   const problems: string[] = [];
   if (m.failed > 0) problems.push(`${m.failed} sockets not served (${m.failures.join(' | ')})`);
   if (m.gaps > 0) problems.push(`${m.gaps} version gaps`);

@@ -72,6 +72,14 @@ export class WsServer {
 
   private async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const { config, logger } = this.options;
+    // Node's HTTP server stops listening for errors on an upgraded socket, and `ws` starts
+    // only in handleUpgrade: a client resetting the connection in between (while the
+    // session is checked) would raise an error no one handles, which ends the process.
+    const guard = (error: Error) => {
+      if (logger.isDebugEnabled()) logger.debug('upgrade socket error', { error: error.message });
+      socket.destroy();
+    };
+    socket.on('error', guard);
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path !== (this.options.path ?? '/ws')) return rejectUpgrade(socket, 404, 'Not Found');
     if (!this.accepting) return rejectUpgrade(socket, 503, 'Service Unavailable');
@@ -86,7 +94,12 @@ export class WsServer {
       logger.error('websocket authentication failed', { error: error instanceof Error ? error.message : String(error) });
       return rejectUpgrade(socket, 500, 'Internal Server Error');
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, request, session));
+    if (socket.destroyed) return;
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      // From here the WebSocket listens for the socket's errors.
+      socket.off('error', guard);
+      this.accept(ws, socket, request, session);
+    });
   }
 
   private accept(socket: WebSocket, transport: Duplex, request: IncomingMessage, session: Session | null): void {
@@ -130,13 +143,23 @@ export class WsServer {
     if (size > limits.maxPayloadBytes) {
       return this.strike(connection, 'MessageTooLarge', `frame of ${size} bytes is over the ${limits.maxPayloadBytes} byte limit`, CLOSE_CODES.tooLarge.code);
     }
-    if (!this.withinRate(connection)) return;
+    const overRate = this.overRate(connection);
+    if (overRate === 'close') return connection.close(CLOSE_CODES.rateLimited.code, 'rate limit exceeded');
     const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8');
+    if (overRate === 'refuse') {
+      const limit = this.options.config.ws.messagesPerSecond;
+      const retryAfterMs = Math.max(0, connection.rateWindowStart + 1_000 - Date.now());
+      return this.options.router.refuse(connection, text, 'RateLimitExceeded', { message: `more than ${limit} messages per second`, retry_after_ms: retryAfterMs });
+    }
     void this.options.router.dispatch(connection, text);
   }
 
-  /** Fixed one-second window: over the limit gets an error reply; twice the limit closes. */
-  private withinRate(connection: Connection): boolean {
+  /**
+   * Fixed one-second window. Every request over the limit is answered RateLimitExceeded
+   * (none vanishes unanswered); past twice the limit the socket is closed (4029), which
+   * bounds the work a flooding client can cause.
+   */
+  private overRate(connection: Connection): 'close' | 'refuse' | undefined {
     const now = Date.now();
     if (now - connection.rateWindowStart >= 1_000) {
       connection.rateWindowStart = now;
@@ -144,13 +167,8 @@ export class WsServer {
     }
     connection.rateWindowCount++;
     const limit = this.options.config.ws.messagesPerSecond;
-    if (connection.rateWindowCount <= limit) return true;
-    if (connection.rateWindowCount === limit + 1) {
-      connection.send(encodeReply('error', '', 'error', { message: `more than ${limit} messages per second` }, 'RateLimitExceeded'));
-    } else if (connection.rateWindowCount > 2 * limit) {
-      connection.close(CLOSE_CODES.rateLimited.code, 'rate limit exceeded');
-    }
-    return false;
+    if (connection.rateWindowCount <= limit) return undefined;
+    return connection.rateWindowCount > 2 * limit ? 'close' : 'refuse';
   }
 
   private strike(connection: Connection, code: 'BinaryNotSupported' | 'MessageTooLarge', message: string, closeCode: number): void {
@@ -206,6 +224,9 @@ export class WsServer {
   }
 }
 
+/** Answers and closes the connection: destroyed once written, not left half-open. */
 function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  if (socket.destroyed) return;
+  socket.once('finish', () => socket.destroy());
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }

@@ -36,8 +36,11 @@ export class WsServer {
   private readonly wss: WebSocketServer;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly heartbeatTickMs: number;
-  /** Where the heartbeat's walk over the connections stands; a new walk starts when it ends. */
+  /** Where the heartbeat's walk over the connections stands. */
   private heartbeatWalk: Iterator<Connection> = [].values();
+  private heartbeatWalkDone = true;
+  /** When the current walk began: the next one begins a full interval later, whatever the count. */
+  private heartbeatWalkStartedAt = -Infinity;
   private accepting = true;
   private readonly trustProxy: TrustProxy;
 
@@ -180,18 +183,29 @@ export class WsServer {
     connection.send(encodeReply('error', '', 'error', { message }, code));
   }
 
-  /** Visits every connection once per ping interval, a share of them per tick. */
+  /**
+   * Visits every connection once per ping interval, a share of them per tick. A walk over
+   * the connections begins once per interval (by the clock, not when the previous walk
+   * ends), so each socket is pinged once per interval whether it is alone or one of
+   * thousands, and a silent one is dropped at the third ping, two intervals after the
+   * first it missed.
+   */
   private beat(): void {
-    const share = Math.ceil((this.connections.size * this.heartbeatTickMs) / this.options.config.ws.pingIntervalMs);
+    const { pingIntervalMs } = this.options.config.ws;
+    const now = Date.now();
+    if (this.heartbeatWalkDone) {
+      if (now - this.heartbeatWalkStartedAt < pingIntervalMs) return;
+      // A Set iterates in insertion order and tolerates deletes and adds meanwhile.
+      this.heartbeatWalk = this.connections.values();
+      this.heartbeatWalkDone = false;
+      this.heartbeatWalkStartedAt = now;
+    }
+    const share = Math.ceil((this.connections.size * this.heartbeatTickMs) / pingIntervalMs);
     for (let visited = 0; visited < share; visited++) {
-      let next = this.heartbeatWalk.next();
+      const next = this.heartbeatWalk.next();
       if (next.done) {
-        // A Set iterates in insertion order and tolerates deletes and adds meanwhile.
-        this.heartbeatWalk = this.connections.values();
-        // One walk per interval at most: starting a new one early would ping twice.
-        if (visited > 0) return;
-        next = this.heartbeatWalk.next();
-        if (next.done) return;
+        this.heartbeatWalkDone = true;
+        return;
       }
       const connection = next.value;
       if (connection.missedPongs >= 2) {

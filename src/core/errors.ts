@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   ValidationError: { http: 400, description: 'The message or its `data` does not match the schema; `details` lists the fields.' },
   InvalidJson: { http: 400, description: 'The frame is not valid JSON.' },
   UnknownMessageType: { http: 400, description: 'No handler for this `type`.' },
+  UnsupportedMediaType: { http: 415, description: 'HTTP only: the body is not JSON in UTF-8, or its Content-Encoding is not identity, gzip, deflate or br.' },
   MessageTooLarge: { http: 413, description: 'The frame exceeds the size limit (default 64 KiB); the connection is closed with 1009.' },
   BinaryNotSupported: { http: 400, description: 'Binary frames are not part of the protocol; text JSON only.' },
   RateLimitExceeded: { http: 429, description: 'More messages per second than allowed (default 50): every request over the limit gets this reply, under its own `type` and `eid`, with `details.retry_after_ms`; past twice the limit in one second the connection is closed with 4029.' },

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Config } from '../config.js';
+import { databaseUnavailable, isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from '../db/unavailable.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { compileTrustProxy, type TrustProxy } from './client-ip.js';
@@ -78,6 +79,10 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
     if (status === 413) return sendError(response, new AppError('MessageTooLarge', 'request body too large'));
     if (status === 415) return sendError(response, new AppError('UnsupportedMediaType', (error as Error).message));
     if (status === 400) return sendError(response, new AppError('ValidationError', 'request body is not valid JSON'));
+    if (isDatabaseUnavailable(error)) {
+      response.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
+      return sendError(response, databaseUnavailable(error, logger));
+    }
     logger.error('request failed', { error: error instanceof Error ? error.stack : String(error) });
     sendError(response, new AppError('InternalServerError', 'internal error'));
   };

@@ -1,6 +1,7 @@
 // Routes one text frame to its handler: envelope, type, access, data schema, then the
 // handler; every failure becomes one typed error reply and the connection stays open.
 import { z } from 'zod';
+import { databaseUnavailable, isDatabaseUnavailable } from '../db/unavailable.js';
 import { AppError, isAppError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { hasRole } from '../session.js';
@@ -97,6 +98,7 @@ export class ProtocolRouter {
   }
 
   private errorReply(type: string, eid: string, error: unknown, logger: Logger): string {
+    if (!isAppError(error) && isDatabaseUnavailable(error)) error = databaseUnavailable(error, this.logger);
     if (isAppError(error)) {
       return encodeReply(type, eid, 'error', { message: error.message, ...error.details }, error.code);
     }

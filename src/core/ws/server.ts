@@ -6,6 +6,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Config } from '../config.js';
+import { databaseUnavailable, isDatabaseUnavailable } from '../db/unavailable.js';
 import { CLOSE_CODES } from '../errors.js';
 import { clientIp, compileTrustProxy, type TrustProxy } from '../http/client-ip.js';
 import { isOriginAllowed } from '../http/origin.js';
@@ -94,6 +95,10 @@ export class WsServer {
     try {
       session = await this.options.authenticate(request);
     } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        databaseUnavailable(error, logger);
+        return rejectUpgrade(socket, 503, 'Service Unavailable');
+      }
       logger.error('websocket authentication failed', { error: error instanceof Error ? error.message : String(error) });
       return rejectUpgrade(socket, 500, 'Internal Server Error');
     }

@@ -15,6 +15,11 @@ export interface GroupCommitOptions {
   /** Bounds on one batch, so one call stays a short transaction. */
   maxChanges: number;
   maxSeats: number;
+  /**
+   * Whether a failed batch is worth writing again change by change: not when the
+   * database is unreachable, which fails every change alike.
+   */
+  retryAlone?: (error: unknown) => boolean;
 }
 
 interface QueueEntry<Change, Result> {
@@ -76,7 +81,7 @@ export class GroupCommit<Change extends { seatCount: number }, Result> {
       const results = await this.writeOne(batch.map((entry) => entry.change));
       batch.forEach((entry, i) => entry.resolve(results[i] as Result));
     } catch (error) {
-      if (batch.length === 1) return batch[0]!.reject(error);
+      if (batch.length === 1 || this.options.retryAlone?.(error) === false) return batch.forEach((entry) => entry.reject(error));
       for (const entry of batch) {
         try {
           const [result] = await this.writeOne([entry.change]);

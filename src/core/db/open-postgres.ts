@@ -11,7 +11,9 @@ const POOL_SIZE = 10;
 
 export async function openPostgres(connectionString: string, logger: Logger, migrator: MigratorOptions): Promise<Database> {
   await applyMigrations({ kind: 'postgres', connectionString }, { ...migrator, logger });
-  const pool = new pg.Pool({ connectionString, max: POOL_SIZE });
+  // A server that does not answer at all fails requests after 5 s (ServiceUnavailable)
+  // instead of holding them until the operating system gives up on the connection.
+  const pool = new pg.Pool({ connectionString, max: POOL_SIZE, connectionTimeoutMillis: 5_000 });
   // An idle pooled connection that dies (server restart) must not crash the process.
   pool.on('error', (error) => logger.warn('database pool connection lost', { error: error.message }));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Config } from '../config.js';
+import { databaseUnavailable, isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from '../db/unavailable.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { compileTrustProxy, type TrustProxy } from './client-ip.js';
@@ -72,10 +73,16 @@ function originCheck(config: HttpAppOptions['config'], trustProxy: TrustProxy): 
 function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _request, response, _next) => {
     if (isAppError(error)) return sendError(response, error);
-    // body-parser: malformed JSON or an oversized body is the client's mistake, not a 500.
+    // body-parser: malformed JSON, an oversized body, or a charset or Content-Encoding it
+    // cannot read is the client's mistake, not a 500.
     const status = (error as { status?: number; type?: string }).status;
     if (status === 413) return sendError(response, new AppError('MessageTooLarge', 'request body too large'));
+    if (status === 415) return sendError(response, new AppError('UnsupportedMediaType', (error as Error).message));
     if (status === 400) return sendError(response, new AppError('ValidationError', 'request body is not valid JSON'));
+    if (isDatabaseUnavailable(error)) {
+      response.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
+      return sendError(response, databaseUnavailable(error, logger));
+    }
     logger.error('request failed', { error: error instanceof Error ? error.stack : String(error) });
     sendError(response, new AppError('InternalServerError', 'internal error'));
   };

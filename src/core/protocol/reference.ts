@@ -72,7 +72,7 @@ export function renderProtocolReference(handlers: MessageHandler[], httpEndpoint
     '- Reply and push: `{"type", "eid", "ts", "status": "success" | "error" | "snapshot" | "update", "data", "error": null | CODE}`.',
     '- A reply echoes the request\'s `type` and `eid`. Pushes of a subscription carry the `type` and `eid` of the subscribe request.',
     '- On `status: "error"`, `data` is `{message, ...details}` (e.g. `VersionConflict` adds `version`; `ValidationError` adds `issues: [{path, message}]`).',
-    '- Frames the server cannot attribute (bad JSON, binary, oversized, rate limit) are answered with `type: "error"` and `eid: ""`.',
+    '- Frames the server cannot attribute (bad JSON, binary, oversized, or an envelope whose own `type` or `eid` is invalid) are answered with `type: "error"` and `eid: ""`; an invalid `type` or `eid` is never echoed.',
     '- Seat statuses: `VACANT | OCCUPIED | MAINTENANCE`. `RESERVED` is accepted on input as another name for `OCCUPIED` (the reference client\'s reserve button) and never sent.',
     '- Clients apply an `update` by deep-merging it into their copy, matching array elements by `id`: every array element in an update carries its `id`.',
     '',

@@ -1,6 +1,7 @@
 // Routes one text frame to its handler: envelope, type, access, data schema, then the
 // handler; every failure becomes one typed error reply and the connection stays open.
 import { z } from 'zod';
+import { databaseUnavailable, isDatabaseUnavailable } from '../db/unavailable.js';
 import { AppError, isAppError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { hasRole } from '../session.js';
@@ -40,9 +41,7 @@ export class ProtocolRouter {
     }
     const envelope = requestSchema.safeParse(raw);
     if (!envelope.success) {
-      const partial = (typeof raw === 'object' && raw !== null ? raw : {}) as { type?: unknown; eid?: unknown };
-      const type = typeof partial.type === 'string' ? partial.type : 'error';
-      const eid = typeof partial.eid === 'string' ? partial.eid : '';
+      const { type, eid } = attribution(raw);
       connection.send(encodeReply(type, eid, 'error', validationDetails(envelope.error), 'ValidationError'));
       return;
     }
@@ -72,6 +71,21 @@ export class ProtocolRouter {
     }
   }
 
+  /**
+   * Answers a frame refused before dispatch (over the rate limit) with `code`, under its
+   * own type and eid when it has valid ones, so a client can tell which request failed.
+   */
+  refuse(connection: Connection, text: string, code: ErrorCode, data: Record<string, unknown>): void {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      raw = null;
+    }
+    const { type, eid } = attribution(raw);
+    connection.send(encodeReply(type, eid, 'error', data, code));
+  }
+
   private checkAccess(handler: MessageHandler, connection: Connection): void {
     const session = connection.session;
     if (handler.access === 'public') return;
@@ -84,6 +98,7 @@ export class ProtocolRouter {
   }
 
   private errorReply(type: string, eid: string, error: unknown, logger: Logger): string {
+    if (!isAppError(error) && isDatabaseUnavailable(error)) error = databaseUnavailable(error, this.logger);
     if (isAppError(error)) {
       return encodeReply(type, eid, 'error', { message: error.message, ...error.details }, error.code);
     }
@@ -92,6 +107,18 @@ export class ProtocolRouter {
     const code: ErrorCode = 'InternalServerError';
     return encodeReply(type, eid, 'error', { message: 'internal error' }, code);
   }
+}
+
+/**
+ * The type and eid to answer a frame under: its own when they are valid envelope fields,
+ * else `error` and `""`. Never an invalid one: that could be a 60,000-character string
+ * sent to be echoed back.
+ */
+function attribution(raw: unknown): { type: string; eid: string } {
+  const partial = (typeof raw === 'object' && raw !== null ? raw : {}) as { type?: unknown; eid?: unknown };
+  const type = requestSchema.shape.type.safeParse(partial.type);
+  const eid = requestSchema.shape.eid.safeParse(partial.eid);
+  return { type: type.success ? type.data : 'error', eid: eid.success ? eid.data : '' };
 }
 
 function validationDetails(error: z.ZodError): { message: string; issues: { path: string; message: string }[] } {

@@ -6,6 +6,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Config } from '../config.js';
+import { databaseUnavailable, isDatabaseUnavailable } from '../db/unavailable.js';
 import { CLOSE_CODES } from '../errors.js';
 import { clientIp, compileTrustProxy, type TrustProxy } from '../http/client-ip.js';
 import { isOriginAllowed } from '../http/origin.js';
@@ -36,8 +37,11 @@ export class WsServer {
   private readonly wss: WebSocketServer;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly heartbeatTickMs: number;
-  /** Where the heartbeat's walk over the connections stands; a new walk starts when it ends. */
+  /** Where the heartbeat's walk over the connections stands. */
   private heartbeatWalk: Iterator<Connection> = [].values();
+  private heartbeatWalkDone = true;
+  /** When the current walk began: the next one begins a full interval later, whatever the count. */
+  private heartbeatWalkStartedAt = -Infinity;
   private accepting = true;
   private readonly trustProxy: TrustProxy;
 
@@ -72,6 +76,14 @@ export class WsServer {
 
   private async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const { config, logger } = this.options;
+    // Node's HTTP server stops listening for errors on an upgraded socket, and `ws` starts
+    // only in handleUpgrade: a client resetting the connection in between (while the
+    // session is checked) would raise an error no one handles, which ends the process.
+    const guard = (error: Error) => {
+      if (logger.isDebugEnabled()) logger.debug('upgrade socket error', { error: error.message });
+      socket.destroy();
+    };
+    socket.on('error', guard);
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path !== (this.options.path ?? '/ws')) return rejectUpgrade(socket, 404, 'Not Found');
     if (!this.accepting) return rejectUpgrade(socket, 503, 'Service Unavailable');
@@ -83,10 +95,19 @@ export class WsServer {
     try {
       session = await this.options.authenticate(request);
     } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        databaseUnavailable(error, logger);
+        return rejectUpgrade(socket, 503, 'Service Unavailable');
+      }
       logger.error('websocket authentication failed', { error: error instanceof Error ? error.message : String(error) });
       return rejectUpgrade(socket, 500, 'Internal Server Error');
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, request, session));
+    if (socket.destroyed) return;
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      // From here the WebSocket listens for the socket's errors.
+      socket.off('error', guard);
+      this.accept(ws, socket, request, session);
+    });
   }
 
   private accept(socket: WebSocket, transport: Duplex, request: IncomingMessage, session: Session | null): void {
@@ -130,13 +151,23 @@ export class WsServer {
     if (size > limits.maxPayloadBytes) {
       return this.strike(connection, 'MessageTooLarge', `frame of ${size} bytes is over the ${limits.maxPayloadBytes} byte limit`, CLOSE_CODES.tooLarge.code);
     }
-    if (!this.withinRate(connection)) return;
+    const overRate = this.overRate(connection);
+    if (overRate === 'close') return connection.close(CLOSE_CODES.rateLimited.code, 'rate limit exceeded');
     const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8');
+    if (overRate === 'refuse') {
+      const limit = this.options.config.ws.messagesPerSecond;
+      const retryAfterMs = Math.max(0, connection.rateWindowStart + 1_000 - Date.now());
+      return this.options.router.refuse(connection, text, 'RateLimitExceeded', { message: `more than ${limit} messages per second`, retry_after_ms: retryAfterMs });
+    }
     void this.options.router.dispatch(connection, text);
   }
 
-  /** Fixed one-second window: over the limit gets an error reply; twice the limit closes. */
-  private withinRate(connection: Connection): boolean {
+  /**
+   * Fixed one-second window. Every request over the limit is answered RateLimitExceeded
+   * (none vanishes unanswered); past twice the limit the socket is closed (4029), which
+   * bounds the work a flooding client can cause.
+   */
+  private overRate(connection: Connection): 'close' | 'refuse' | undefined {
     const now = Date.now();
     if (now - connection.rateWindowStart >= 1_000) {
       connection.rateWindowStart = now;
@@ -144,13 +175,8 @@ export class WsServer {
     }
     connection.rateWindowCount++;
     const limit = this.options.config.ws.messagesPerSecond;
-    if (connection.rateWindowCount <= limit) return true;
-    if (connection.rateWindowCount === limit + 1) {
-      connection.send(encodeReply('error', '', 'error', { message: `more than ${limit} messages per second` }, 'RateLimitExceeded'));
-    } else if (connection.rateWindowCount > 2 * limit) {
-      connection.close(CLOSE_CODES.rateLimited.code, 'rate limit exceeded');
-    }
-    return false;
+    if (connection.rateWindowCount <= limit) return undefined;
+    return connection.rateWindowCount > 2 * limit ? 'close' : 'refuse';
   }
 
   private strike(connection: Connection, code: 'BinaryNotSupported' | 'MessageTooLarge', message: string, closeCode: number): void {
@@ -162,18 +188,29 @@ export class WsServer {
     connection.send(encodeReply('error', '', 'error', { message }, code));
   }
 
-  /** Visits every connection once per ping interval, a share of them per tick. */
+  /**
+   * Visits every connection once per ping interval, a share of them per tick. A walk over
+   * the connections begins once per interval (by the clock, not when the previous walk
+   * ends), so each socket is pinged once per interval whether it is alone or one of
+   * thousands, and a silent one is dropped at the third ping, two intervals after the
+   * first it missed.
+   */
   private beat(): void {
-    const share = Math.ceil((this.connections.size * this.heartbeatTickMs) / this.options.config.ws.pingIntervalMs);
+    const { pingIntervalMs } = this.options.config.ws;
+    const now = Date.now();
+    if (this.heartbeatWalkDone) {
+      if (now - this.heartbeatWalkStartedAt < pingIntervalMs) return;
+      // A Set iterates in insertion order and tolerates deletes and adds meanwhile.
+      this.heartbeatWalk = this.connections.values();
+      this.heartbeatWalkDone = false;
+      this.heartbeatWalkStartedAt = now;
+    }
+    const share = Math.ceil((this.connections.size * this.heartbeatTickMs) / pingIntervalMs);
     for (let visited = 0; visited < share; visited++) {
-      let next = this.heartbeatWalk.next();
+      const next = this.heartbeatWalk.next();
       if (next.done) {
-        // A Set iterates in insertion order and tolerates deletes and adds meanwhile.
-        this.heartbeatWalk = this.connections.values();
-        // One walk per interval at most: starting a new one early would ping twice.
-        if (visited > 0) return;
-        next = this.heartbeatWalk.next();
-        if (next.done) return;
+        this.heartbeatWalkDone = true;
+        return;
       }
       const connection = next.value;
       if (connection.missedPongs >= 2) {
@@ -206,6 +243,9 @@ export class WsServer {
   }
 }
 
+/** Answers and closes the connection: destroyed once written, not left half-open. */
 function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  if (socket.destroyed) return;
+  socket.once('finish', () => socket.destroy());
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }

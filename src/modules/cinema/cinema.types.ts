@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { idSchema as id, nameSchema } from '../../core/bounds.js';
 import type { StatusCounts } from '../seat/index.js';
 
-const id = z.number().int().positive().max(2_147_483_647);
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1e88e5');
-const name = z.string().trim().min(1).max(80);
+const name = nameSchema(80);
 
 export const cinemaCreateSchema = z.object({ name, color });
 export const cinemaUpdateSchema = z

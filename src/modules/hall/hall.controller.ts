@@ -1,10 +1,11 @@
 // Socket messages of the hall module.
 import { z } from 'zod';
+import { idSchema } from '../../core/bounds.js';
 import { defineHandler } from '../../core/protocol/handler.js';
 import { hallLayoutSpecSchema } from './hall.layout.js';
 import type { HallService } from './hall.service.js';
 import type { createHallSubscriptions } from './hall.subscription.js';
-import { hallIdSchema, hallRenameSchema, hallSubscribeSchema, hallUnsubscribeSchema } from './hall.types.js';
+import { hallIdSchema, hallNameSchema, hallRenameSchema, hallSubscribeSchema, hallUnsubscribeSchema } from './hall.types.js';
 
 const HALL_SHAPE =
   '{id, cinema_id, cinema_name, name, rows, places, version, seats: [{id, row, place, x, y, width, height, rotation, status, updated_at, seat_type: {id, name, color}}], seat_types: [{id, name, color, seats_count, seats: {VACANT, OCCUPIED, MAINTENANCE}}]}';
@@ -53,7 +54,7 @@ export function createHallHandlers(service: HallService, subscriptions: ReturnTy
       description:
         'Create a hall in a cinema from a layout spec `{rows, places: n | n[], aisles_after: n[], shape: "straight" | "curved", seat_type_id, row_seat_types?: [{row, seat_type_id}], seat_seat_types?: [{row, place, seat_type_id}]}`; the server computes each seat\'s x, y, width, height and rotation.',
       access: 'admin',
-      data: z.object({ cinema_id: z.number().int().positive(), name: z.string().trim().min(1).max(80), layout: hallLayoutSpecSchema }),
+      data: z.object({ cinema_id: idSchema, name: hallNameSchema, layout: hallLayoutSpecSchema }),
       reply: HALL_SHAPE,
       errors: ['CinemaNotFound', 'SeatTypeNotFound', 'NameTaken'],
       handle: (_context, data) => service.create(data),

@@ -15,6 +15,7 @@
 // - Every row is centred on the hall's centre line. The drawing is shifted so that the
 //   seats' rotated bounding box starts at (0, 0).
 import { z } from 'zod';
+import { idSchema } from '../../core/bounds.js';
 import { layoutBounds, type SeatGeometry } from './hall.bounds.js';
 
 export const SEAT_WIDTH = 40;
@@ -31,7 +32,7 @@ const MIN_CURVE_RADIUS = 400;
 export const MAX_ROWS = 40;
 export const MAX_PLACES = 60;
 
-const seatTypeId = z.int().positive();
+const seatTypeId = idSchema;
 const rowNumber = z.int().min(1).max(MAX_ROWS);
 const placeNumber = z.int().min(1).max(MAX_PLACES);
 

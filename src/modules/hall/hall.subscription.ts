@@ -54,6 +54,8 @@ export function createHallSubscriptions(store: HallStore, readLog: ChangeLogRead
         const current = store.peek(hallId);
         if (!current) throw new AppError('HallNotFound', `no hall ${hallId}`);
         if (since === undefined || since > current.version) return snapshot(current, connection, eid);
+        // Up to date: nothing to send, whatever the ring holds (it is empty after a restart).
+        if (since === current.version) return resumed(current, connection, eid, since, () => undefined);
 
         const recent = current.ring.from(since);
         if (recent) {

@@ -1,13 +1,13 @@
 import { z } from 'zod';
+import { idSchema as id, int4Schema, nameSchema } from '../../core/bounds.js';
 import type { SeatStatus, StatusCounts } from '../seat/index.js';
 
-const id = z.number().int().positive().max(2_147_483_647);
-
 export const hallIdSchema = z.object({ id });
-export const hallSubscribeSchema = z.object({ id, since_version: z.number().int().min(0).optional() });
+export const hallSubscribeSchema = z.object({ id, since_version: int4Schema.optional() });
 /** By hall id, or by the subscribe request's eid (the reference client's `sub_eid`). */
 export const hallUnsubscribeSchema = z.union([z.object({ id }), z.object({ sub_eid: z.string().min(1).max(128) })]);
-export const hallRenameSchema = z.object({ id, name: z.string().trim().min(1).max(80) });
+export const hallNameSchema = nameSchema(80);
+export const hallRenameSchema = z.object({ id, name: hallNameSchema });
 
 export interface SeatView {
   id: number;

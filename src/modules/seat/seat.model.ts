@@ -1,6 +1,7 @@
 // Data access for seats, seat events and seat types: Prisma, except the hot seat write,
 // which is one raw statement per group commit. No protocol here.
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
+import { isDatabaseUnavailable } from '../../core/db/unavailable.js';
 import { GroupCommit, type GroupCommitOptions } from './seat.group-commit.js';
 import type { CommittedChange, HistoryEntry, SeatStatus, SeatTypeView } from './seat.types.js';
 
@@ -56,7 +57,7 @@ export function createSeatModel(prisma: PrismaClient, sql: RawSql, groupCommit: 
       changed: Number(o.changed),
       seats: o.seats.map((s) => ({ ...s, updated_at: new Date(s.updated_at) })),
     }));
-  }, groupCommit);
+  }, { ...groupCommit, retryAlone: (error) => !isDatabaseUnavailable(error) });
 
   return {
     /** Queues a change for the next group commit (see seat.group-commit.ts). */

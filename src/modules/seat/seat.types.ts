@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema as id, int4Schema, nameSchema } from '../../core/bounds.js';
 
 export const SEAT_STATUSES = ['VACANT', 'OCCUPIED', 'MAINTENANCE'] as const;
 export type SeatStatus = (typeof SEAT_STATUSES)[number];
@@ -14,8 +15,6 @@ export const seatStatusSchema = z.preprocess(
   z.enum(SEAT_STATUSES),
 );
 
-const id = z.number().int().positive().max(2_147_483_647);
-
 const singleSeatSchema = z.object({ hall_id: id, seat_id: id, status: seatStatusSchema });
 const batchSchema = z.object({
   hall_id: id,
@@ -24,7 +23,7 @@ const batchSchema = z.object({
     .min(1)
     .max(1_000)
     .refine((seats) => new Set(seats.map((s) => s.seat_id)).size === seats.length, 'a seat may appear once per call'),
-  expected_version: z.number().int().min(0).optional(),
+  expected_version: int4Schema.optional(),
 });
 
 /** Both shapes (the reference client's single seat, and the batch) become one batch. */
@@ -38,14 +37,14 @@ export type MarkSeatsInput = z.output<typeof markSeatsSchema>;
 export const hallHistorySchema = z.object({
   hall_id: id,
   limit: z.number().int().min(1).max(500).default(50),
-  before_version: z.number().int().min(1).optional(),
+  before_version: int4Schema.min(1).optional(),
 });
 export type HallHistoryInput = z.output<typeof hallHistorySchema>;
 
 const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1e88e5');
-export const seatTypeCreateSchema = z.object({ name: z.string().trim().min(1).max(40), color: colorSchema });
+export const seatTypeCreateSchema = z.object({ name: nameSchema(40), color: colorSchema });
 export const seatTypeUpdateSchema = z
-  .object({ id, name: z.string().trim().min(1).max(40).optional(), color: colorSchema.optional() })
+  .object({ id, name: nameSchema(40).optional(), color: colorSchema.optional() })
   .refine((v) => v.name !== undefined || v.color !== undefined, 'give a name or a color');
 
 /** One seat's change inside a committed hall version. */

@@ -26,7 +26,7 @@ try {
     const deadline = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
-    }, config.shutdownTimeoutMs);
+    }, config.shutdownDrainMs + config.shutdownTimeoutMs);
     deadline.unref();
     void server.close().then(() => process.exit(0));
   };

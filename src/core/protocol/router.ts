@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { AppError, isAppError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import { hasRole } from '../session.js';
 import type { Connection } from '../ws/connection.js';
 import { encodeReply, requestSchema } from './envelope.js';
@@ -12,12 +13,14 @@ export interface ProtocolRouterOptions {
   handlers: MessageHandler[];
   publicRead: boolean;
   logger: Logger;
+  metrics: Pick<Metrics, 'messages'>;
 }
 
 export class ProtocolRouter {
   readonly handlers: ReadonlyMap<string, MessageHandler>;
   private readonly publicRead: boolean;
   private readonly logger: Logger;
+  private readonly metrics: Pick<Metrics, 'messages'>;
 
   constructor(options: ProtocolRouterOptions) {
     const byType = new Map<string, MessageHandler>();
@@ -28,6 +31,7 @@ export class ProtocolRouter {
     this.handlers = byType;
     this.publicRead = options.publicRead;
     this.logger = options.logger;
+    this.metrics = options.metrics;
   }
 
   async dispatch(connection: Connection, text: string): Promise<void> {
@@ -35,6 +39,7 @@ export class ProtocolRouter {
     try {
       raw = JSON.parse(text);
     } catch {
+      this.count('invalid', 'InvalidJson');
       connection.send(encodeReply('error', '', 'error', { message: 'frame is not valid JSON' }, 'InvalidJson'));
       return;
     }
@@ -43,12 +48,15 @@ export class ProtocolRouter {
       const partial = (typeof raw === 'object' && raw !== null ? raw : {}) as { type?: unknown; eid?: unknown };
       const type = typeof partial.type === 'string' ? partial.type : 'error';
       const eid = typeof partial.eid === 'string' ? partial.eid : '';
+      this.count('invalid', 'ValidationError');
       connection.send(encodeReply(type, eid, 'error', validationDetails(envelope.error), 'ValidationError'));
       return;
     }
     const { type, eid, data } = envelope.data;
     const handler = this.handlers.get(type);
     if (!handler) {
+      // Not the client's type as a label: any string would make a new time series.
+      this.count('unknown', 'UnknownMessageType');
       connection.send(encodeReply(type, eid, 'error', { message: `unknown message type ${type}` }, 'UnknownMessageType'));
       return;
     }
@@ -61,6 +69,7 @@ export class ProtocolRouter {
         parsed.data,
       );
       if (result instanceof DeferredReply) result = result.build();
+      this.count(type, 'success');
       if (result instanceof HandlerReply) {
         connection.send(encodeReply(type, eid, result.status, result.data));
         result.afterReply?.();
@@ -68,8 +77,13 @@ export class ProtocolRouter {
         connection.send(encodeReply(type, eid, 'success', result));
       }
     } catch (error) {
+      this.count(type, isAppError(error) ? error.code : 'InternalServerError');
       connection.send(this.errorReply(type, eid, error, connection.logger));
     }
+  }
+
+  private count(type: string, outcome: string): void {
+    this.metrics.messages.inc({ type, outcome });
   }
 
   private checkAccess(handler: MessageHandler, connection: Connection): void {

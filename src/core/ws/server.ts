@@ -10,6 +10,7 @@ import { CLOSE_CODES } from '../errors.js';
 import { clientIp, compileTrustProxy, type TrustProxy } from '../http/client-ip.js';
 import { isOriginAllowed } from '../http/origin.js';
 import type { Logger } from '../logger.js';
+import type { Metrics, UpgradeRefusal } from '../metrics.js';
 import { encodeReply } from '../protocol/envelope.js';
 import type { ProtocolRouter } from '../protocol/router.js';
 import type { Session } from '../session.js';
@@ -19,6 +20,7 @@ export interface WsServerOptions {
   config: Pick<Config, 'ws' | 'allowedOrigins' | 'publicUrl' | 'trustProxy'>;
   router: ProtocolRouter;
   logger: Logger;
+  metrics: Metrics;
   /** Reads the session cookie of the upgrade request; null for a guest. */
   authenticate(request: IncomingMessage): Promise<Session | null>;
   path?: string;
@@ -73,20 +75,25 @@ export class WsServer {
   private async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const { config, logger } = this.options;
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path !== (this.options.path ?? '/ws')) return rejectUpgrade(socket, 404, 'Not Found');
-    if (!this.accepting) return rejectUpgrade(socket, 503, 'Service Unavailable');
+    if (path !== (this.options.path ?? '/ws')) return this.refuse(socket, 'not_found', 404, 'Not Found');
+    if (!this.accepting) return this.refuse(socket, 'shutting_down', 503, 'Service Unavailable');
     if (!isOriginAllowed(request, config, this.trustProxy)) {
       logger.warn('websocket origin refused', { origin: request.headers.origin });
-      return rejectUpgrade(socket, 403, 'Forbidden');
+      return this.refuse(socket, 'origin', 403, 'Forbidden');
     }
     let session: Session | null;
     try {
       session = await this.options.authenticate(request);
     } catch (error) {
       logger.error('websocket authentication failed', { error: error instanceof Error ? error.message : String(error) });
-      return rejectUpgrade(socket, 500, 'Internal Server Error');
+      return this.refuse(socket, 'auth_error', 500, 'Internal Server Error');
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, request, session));
+  }
+
+  private refuse(socket: Duplex, reason: UpgradeRefusal, status: number, text: string): void {
+    this.options.metrics.upgradesRefused.inc({ reason });
+    rejectUpgrade(socket, status, text);
   }
 
   private accept(socket: WebSocket, transport: Duplex, request: IncomingMessage, session: Session | null): void {
@@ -96,14 +103,19 @@ export class WsServer {
     // (1013 "try again later") instead of a bare HTTP error it cannot see in a browser.
     const ipCount = this.perIp.get(ip) ?? 0;
     if (!this.accepting || this.connections.size >= limits.maxConnections || ipCount >= limits.maxConnectionsPerIp) {
+      this.options.metrics.upgradesRefused.inc({ reason: this.accepting ? 'capacity' : 'shutting_down' });
       socket.close(CLOSE_CODES.tryAgainLater.code, this.accepting ? 'too many connections' : 'shutting down');
       return;
     }
     // `ws` writes its frames to the same stream; a compressing socket's frames are its own.
     const direct = socket.extensions === '' ? transport : null;
-    const connection = new Connection(randomUUID(), socket, ip, session, limits, this.options.logger, direct);
+    const { metrics } = this.options;
+    const connection = new Connection(randomUUID(), socket, ip, session, limits, this.options.logger, direct, metrics);
     this.connections.add(connection);
     this.perIp.set(ip, ipCount + 1);
+    // The kind at connect time: a later login or logout does not move it between kinds.
+    const kind = session ? 'user' : 'guest';
+    metrics.connections.inc({ kind });
     if (this.options.logger.isDebugEnabled()) connection.logger.debug('connection opened', { user: session?.username });
 
     socket.on('pong', () => {
@@ -117,6 +129,7 @@ export class WsServer {
       if (left > 0) this.perIp.set(ip, left);
       else this.perIp.delete(ip);
       connection.releaseAll();
+      metrics.connections.dec({ kind });
       if (this.options.logger.isDebugEnabled()) connection.logger.debug('connection closed');
     });
   }

@@ -15,6 +15,8 @@ export interface GroupCommitOptions {
   /** Bounds on one batch, so one call stays a short transaction. */
   maxChanges: number;
   maxSeats: number;
+  /** Told of every written batch (size and duration), for the metrics. */
+  onBatch?(changes: number, seconds: number): void;
 }
 
 export class GroupCommit<Change extends { seatCount: number }, Result> {
@@ -52,9 +54,11 @@ export class GroupCommit<Change extends { seatCount: number }, Result> {
     while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
       const batch = this.take();
       this.inFlight++;
+      const started = performance.now();
       this.writeBatch(batch.map((entry) => entry.change))
         .then(
           (results) => {
+            this.options.onBatch?.(batch.length, (performance.now() - started) / 1_000);
             if (results.length !== batch.length) throw new Error(`batch of ${batch.length} returned ${results.length} results`);
             batch.forEach((entry, i) => entry.resolve(results[i] as Result));
           },

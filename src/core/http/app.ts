@@ -1,5 +1,5 @@
-// The Express app: health and readiness, JSON bodies, cookies, the Origin check on
-// state-changing requests, request logging, and the one place HTTP errors are shaped.
+// The Express app: request ids and the access log, health and readiness, JSON bodies,
+// cookies, the Origin check on state-changing requests, and the one place HTTP errors are shaped.
 import { randomUUID } from 'node:crypto';
 import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
@@ -27,6 +27,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const trustProxy = compileTrustProxy(config.trustProxy);
   app.set('trust proxy', trustProxy);
 
+  app.use(requestLogger(logger, trustProxy));
   app.get('/health', (_request, response) => {
     response.json({ status: 'ok', uptime_s: Math.round(process.uptime()) });
   });
@@ -35,7 +36,6 @@ export function createHttpApp(options: HttpAppOptions): Express {
     response.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', ...detail });
   });
 
-  app.use(requestLogger(logger));
   app.use(express.json({ limit: '16kb' }));
   app.use(cookieParser());
   app.use(originCheck(config, trustProxy));
@@ -46,17 +46,34 @@ export function createHttpApp(options: HttpAppOptions): Express {
   return app;
 }
 
-function requestLogger(logger: Logger): RequestHandler {
+/** Probes hit every few seconds per load balancer: logged at debug, or they would be most of the log. */
+const PROBE_PATHS = new Set(['/health', '/ready']);
+
+/** What a proxy may hand us as a request id: short, and nothing that could forge a log line. */
+const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+
+function requestLogger(logger: Logger, trustProxy: TrustProxy): RequestHandler {
   return (request, response, next) => {
     const started = process.hrtime.bigint();
-    const requestId = randomUUID();
+    // A proxy's id joins our lines to its own, but only from a proxy TRUST_PROXY trusts:
+    // from anyone else it would let a client write what it likes into the logs.
+    const offered = request.headers['x-request-id'];
+    const fromProxy = typeof offered === 'string' && REQUEST_ID.test(offered) && trustProxy(request.socket.remoteAddress ?? '', 0);
+    const requestId = fromProxy ? offered : randomUUID();
+    response.setHeader('X-Request-Id', requestId);
     // Read now: inside a mounted router request.path is relative to the mount point.
     const path = request.path;
     response.locals.logger = logger.child({ request: requestId });
     response.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // The path only: query strings could carry anything.
-      logger.http('request', { request: requestId, method: request.method, path, status: response.statusCode, ms: Math.round(ms * 10) / 10 });
+      logger.log(PROBE_PATHS.has(path) ? 'debug' : 'info', 'request', {
+        request: requestId,
+        method: request.method,
+        path,
+        status: response.statusCode,
+        ms: Math.round(ms * 10) / 10,
+      });
     });
     next();
   };
@@ -72,6 +89,8 @@ function originCheck(config: HttpAppOptions['config'], trustProxy: TrustProxy): 
 
 function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _request, response, _next) => {
+    // The request's own logger: the error line carries its request id.
+    const log = (response.locals.logger as Logger | undefined) ?? logger;
     if (isAppError(error)) return sendError(response, error);
     // body-parser: malformed JSON, an oversized body, or a charset or Content-Encoding it
     // cannot read is the client's mistake, not a 500.
@@ -81,9 +100,9 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
     if (status === 400) return sendError(response, new AppError('ValidationError', 'request body is not valid JSON'));
     if (isDatabaseUnavailable(error)) {
       response.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
-      return sendError(response, databaseUnavailable(error, logger));
+      return sendError(response, databaseUnavailable(error, log));
     }
-    logger.error('request failed', { error: error instanceof Error ? error.stack : String(error) });
+    log.error('request failed', { error: error instanceof Error ? error.stack : String(error) });
     sendError(response, new AppError('InternalServerError', 'internal error'));
   };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { databaseUnavailable, isDatabaseUnavailable } from '../db/unavailable.js';
 import { AppError, isAppError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import { hasRole } from '../session.js';
 import type { Connection } from '../ws/connection.js';
 import { encodeReply, requestSchema } from './envelope.js';
@@ -13,12 +14,14 @@ export interface ProtocolRouterOptions {
   handlers: MessageHandler[];
   publicRead: boolean;
   logger: Logger;
+  metrics: Pick<Metrics, 'messages'>;
 }
 
 export class ProtocolRouter {
   readonly handlers: ReadonlyMap<string, MessageHandler>;
   private readonly publicRead: boolean;
   private readonly logger: Logger;
+  private readonly metrics: Pick<Metrics, 'messages'>;
 
   constructor(options: ProtocolRouterOptions) {
     const byType = new Map<string, MessageHandler>();
@@ -29,6 +32,7 @@ export class ProtocolRouter {
     this.handlers = byType;
     this.publicRead = options.publicRead;
     this.logger = options.logger;
+    this.metrics = options.metrics;
   }
 
   async dispatch(connection: Connection, text: string): Promise<void> {
@@ -36,18 +40,22 @@ export class ProtocolRouter {
     try {
       raw = JSON.parse(text);
     } catch {
+      this.count('invalid', 'InvalidJson');
       connection.send(encodeReply('error', '', 'error', { message: 'frame is not valid JSON' }, 'InvalidJson'));
       return;
     }
     const envelope = requestSchema.safeParse(raw);
     if (!envelope.success) {
       const { type, eid } = attribution(raw);
+      this.count('invalid', 'ValidationError');
       connection.send(encodeReply(type, eid, 'error', validationDetails(envelope.error), 'ValidationError'));
       return;
     }
     const { type, eid, data } = envelope.data;
     const handler = this.handlers.get(type);
     if (!handler) {
+      // Not the client's type as a label: any string would make a new time series.
+      this.count('unknown', 'UnknownMessageType');
       connection.send(encodeReply(type, eid, 'error', { message: `unknown message type ${type}` }, 'UnknownMessageType'));
       return;
     }
@@ -60,6 +68,7 @@ export class ProtocolRouter {
         parsed.data,
       );
       if (result instanceof DeferredReply) result = result.build();
+      this.count(type, 'success');
       if (result instanceof HandlerReply) {
         connection.send(encodeReply(type, eid, result.status, result.data));
         result.afterReply?.();
@@ -67,6 +76,7 @@ export class ProtocolRouter {
         connection.send(encodeReply(type, eid, 'success', result));
       }
     } catch (error) {
+      this.count(type, isAppError(error) ? error.code : 'InternalServerError');
       connection.send(this.errorReply(type, eid, error, connection.logger));
     }
   }
@@ -84,6 +94,10 @@ export class ProtocolRouter {
     }
     const { type, eid } = attribution(raw);
     connection.send(encodeReply(type, eid, 'error', data, code));
+  }
+
+  private count(type: string, outcome: string): void {
+    this.metrics.messages.inc({ type, outcome });
   }
 
   private checkAccess(handler: MessageHandler, connection: Connection): void {

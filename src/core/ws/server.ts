@@ -11,6 +11,7 @@ import { CLOSE_CODES } from '../errors.js';
 import { clientIp, compileTrustProxy, type TrustProxy } from '../http/client-ip.js';
 import { isOriginAllowed } from '../http/origin.js';
 import type { Logger } from '../logger.js';
+import type { Metrics, UpgradeRefusal } from '../metrics.js';
 import { encodeReply } from '../protocol/envelope.js';
 import type { ProtocolRouter } from '../protocol/router.js';
 import type { Session } from '../session.js';
@@ -20,6 +21,7 @@ export interface WsServerOptions {
   config: Pick<Config, 'ws' | 'allowedOrigins' | 'publicUrl' | 'trustProxy'>;
   router: ProtocolRouter;
   logger: Logger;
+  metrics: Metrics;
   /** Reads the session cookie of the upgrade request; null for a guest. */
   authenticate(request: IncomingMessage): Promise<Session | null>;
   path?: string;
@@ -85,11 +87,11 @@ export class WsServer {
     };
     socket.on('error', guard);
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path !== (this.options.path ?? '/ws')) return rejectUpgrade(socket, 404, 'Not Found');
-    if (!this.accepting) return rejectUpgrade(socket, 503, 'Service Unavailable');
+    if (path !== (this.options.path ?? '/ws')) return this.refuse(socket, 'not_found', 404, 'Not Found');
+    if (!this.accepting) return this.refuse(socket, 'shutting_down', 503, 'Service Unavailable');
     if (!isOriginAllowed(request, config, this.trustProxy)) {
       logger.warn('websocket origin refused', { origin: request.headers.origin });
-      return rejectUpgrade(socket, 403, 'Forbidden');
+      return this.refuse(socket, 'origin', 403, 'Forbidden');
     }
     let session: Session | null;
     try {
@@ -97,10 +99,10 @@ export class WsServer {
     } catch (error) {
       if (isDatabaseUnavailable(error)) {
         databaseUnavailable(error, logger);
-        return rejectUpgrade(socket, 503, 'Service Unavailable');
+        return this.refuse(socket, 'database_unavailable', 503, 'Service Unavailable');
       }
       logger.error('websocket authentication failed', { error: error instanceof Error ? error.message : String(error) });
-      return rejectUpgrade(socket, 500, 'Internal Server Error');
+      return this.refuse(socket, 'auth_error', 500, 'Internal Server Error');
     }
     if (socket.destroyed) return;
     this.wss.handleUpgrade(request, socket, head, (ws) => {
@@ -110,6 +112,11 @@ export class WsServer {
     });
   }
 
+  private refuse(socket: Duplex, reason: UpgradeRefusal, status: number, text: string): void {
+    this.options.metrics.upgradesRefused.inc({ reason });
+    rejectUpgrade(socket, status, text);
+  }
+
   private accept(socket: WebSocket, transport: Duplex, request: IncomingMessage, session: Session | null): void {
     const { ws: limits } = this.options.config;
     const ip = clientIp(request, this.trustProxy);
@@ -117,14 +124,19 @@ export class WsServer {
     // (1013 "try again later") instead of a bare HTTP error it cannot see in a browser.
     const ipCount = this.perIp.get(ip) ?? 0;
     if (!this.accepting || this.connections.size >= limits.maxConnections || ipCount >= limits.maxConnectionsPerIp) {
+      this.options.metrics.upgradesRefused.inc({ reason: this.accepting ? 'capacity' : 'shutting_down' });
       socket.close(CLOSE_CODES.tryAgainLater.code, this.accepting ? 'too many connections' : 'shutting down');
       return;
     }
     // `ws` writes its frames to the same stream; a compressing socket's frames are its own.
     const direct = socket.extensions === '' ? transport : null;
-    const connection = new Connection(randomUUID(), socket, ip, session, limits, this.options.logger, direct);
+    const { metrics } = this.options;
+    const connection = new Connection(randomUUID(), socket, ip, session, limits, this.options.logger, direct, metrics);
     this.connections.add(connection);
     this.perIp.set(ip, ipCount + 1);
+    // The kind at connect time: a later login or logout does not move it between kinds.
+    const kind = session ? 'user' : 'guest';
+    metrics.connections.inc({ kind });
     if (this.options.logger.isDebugEnabled()) connection.logger.debug('connection opened', { user: session?.username });
 
     socket.on('pong', () => {
@@ -138,6 +150,7 @@ export class WsServer {
       if (left > 0) this.perIp.set(ip, left);
       else this.perIp.delete(ip);
       connection.releaseAll();
+      metrics.connections.dec({ kind });
       if (this.options.logger.isDebugEnabled()) connection.logger.debug('connection closed');
     });
   }

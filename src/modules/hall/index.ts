@@ -1,6 +1,7 @@
 // The hall module: live hall state (cache + ordering), hall subscriptions and resume,
 // and hall administration.
 import type { Logger } from '../../core/logger.js';
+import type { Metrics } from '../../core/metrics.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { CommittedChange, StatusCounts } from '../seat/index.js';
 import { createHallHandlers } from './hall.controller.js';
@@ -16,6 +17,7 @@ export type { HallUpdate, HallView, SeatTypeCountsView, SeatView } from './hall.
 export interface HallModuleDeps {
   prisma: PrismaClient;
   logger: Logger;
+  metrics: Metrics;
   historySize: number;
   changesAfter(hallId: number, afterVersion: number): Promise<CommittedChange[]>;
   readLog: ChangeLogReader;
@@ -30,6 +32,7 @@ export function createHallModule(deps: HallModuleDeps) {
     changesAfter: deps.changesAfter,
     historySize: deps.historySize,
     logger: deps.logger,
+    metrics: deps.metrics,
     onCounts: deps.onCounts,
   });
   const service = createHallService(model, store, deps.announce);

@@ -20,6 +20,8 @@ export interface GroupCommitOptions {
    * database is unreachable, which fails every change alike.
    */
   retryAlone?: (error: unknown) => boolean;
+  /** Told of every written batch (size and duration), for the metrics. */
+  onBatch?(changes: number, seconds: number): void;
 }
 
 interface QueueEntry<Change, Result> {
@@ -78,7 +80,9 @@ export class GroupCommit<Change extends { seatCount: number }, Result> {
    */
   private async write(batch: QueueEntry<Change, Result>[]): Promise<void> {
     try {
+      const started = performance.now();
       const results = await this.writeOne(batch.map((entry) => entry.change));
+      this.options.onBatch?.(batch.length, (performance.now() - started) / 1_000);
       batch.forEach((entry, i) => entry.resolve(results[i] as Result));
     } catch (error) {
       if (batch.length === 1 || this.options.retryAlone?.(error) === false) return batch.forEach((entry) => entry.reject(error));

@@ -12,6 +12,7 @@ import { loadConfig, type Config } from '../../../src/core/config.js';
 import { openDatabase, type Database } from '../../../src/core/db/index.js';
 import { createHttpApp } from '../../../src/core/http/app.js';
 import { createLogger, type Logger } from '../../../src/core/logger.js';
+import { createMetrics } from '../../../src/core/metrics.js';
 import { ProtocolRouter } from '../../../src/core/protocol/router.js';
 import { resolveSecrets } from '../../../src/core/secrets.js';
 import { WsServer } from '../../../src/core/ws/server.js';
@@ -45,8 +46,9 @@ export async function startUserHarness(options: { env?: Record<string, string>; 
   let ws: WsServer | undefined;
   const module = createUserModule({ prisma: db.prisma, config, logger, bus, connections: { connectionsOf: (id) => ws?.connectionsOf(id) ?? [] } });
   await module.start();
-  const router = new ProtocolRouter({ handlers: module.handlers, publicRead: config.publicRead, logger });
-  ws = new WsServer({ config, router, logger, authenticate: (request) => module.authenticate(request) });
+  const metrics = createMetrics();
+  const router = new ProtocolRouter({ handlers: module.handlers, publicRead: config.publicRead, logger, metrics });
+  ws = new WsServer({ config, router, logger, metrics, authenticate: (request) => module.authenticate(request) });
   const app = createHttpApp({
     config,
     logger,

@@ -10,6 +10,7 @@ import { PostgresBus } from './core/bus/postgres-bus.js';
 import type { Config } from './core/config.js';
 import { openDatabase, type Database } from './core/db/index.js';
 import { createHttpApp } from './core/http/app.js';
+import { mountRoutes } from './core/http/route.js';
 import type { Logger } from './core/logger.js';
 import { ProtocolRouter } from './core/protocol/router.js';
 import { resolveSecrets } from './core/secrets.js';
@@ -108,7 +109,7 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
         return { ready: true, detail: { database: database.kind } };
       },
       mount: (express) => {
-        express.use('/api/user', users.routes);
+        mountRoutes(express, users.routes);
         mountWebPages(express, { logger });
       },
     });

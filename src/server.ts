@@ -11,6 +11,7 @@ import type { Config } from './core/config.js';
 import { openDatabase, type Database } from './core/db/index.js';
 import { createHttpApp } from './core/http/app.js';
 import { createMetricsServer, metricsRoute } from './core/http/metrics-endpoint.js';
+import { mountRoutes } from './core/http/route.js';
 import type { Logger } from './core/logger.js';
 import { createMetrics, type Metrics } from './core/metrics.js';
 import { ProtocolRouter } from './core/protocol/router.js';
@@ -130,7 +131,7 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       checkReady: () => readiness.check(),
       mount: (express) => {
         if (config.metrics.public) express.get('/metrics', metricsRoute(metrics.registry, config.metrics.token));
-        express.use('/api/user', users.routes);
+        mountRoutes(express, users.routes);
         mountWebPages(express, { logger });
       },
     });

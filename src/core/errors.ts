@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   UserExists: { http: 409, description: 'The username is already registered.' },
   LastAdmin: { http: 409, description: 'The last admin cannot be demoted; make another user admin first.' },
   OriginNotAllowed: { http: 403, description: 'The request Origin is not in ALLOWED_ORIGINS.' },
+  NotFound: { http: 404, description: 'No HTTP route with this method and path.' },
   ServiceUnavailable: { http: 503, description: 'The database cannot be reached right now (or the server is starting or shutting down); nothing was changed. Retry after `details.retry_after` seconds (HTTP: the Retry-After header).' },
   InternalServerError: { http: 500, description: 'Something failed on the server; it is logged there with the request id.' },
 } as const satisfies Record<string, { http: number; description: string }>;

@@ -1,7 +1,10 @@
 // A raw protocol client for tests: send any frame (valid or not), await replies by eid,
 // and collect pushes per subscription eid. Deliberately thin, so tests see the wire.
+// Every frame received is checked against the message descriptors (contract.ts): a
+// frame that breaks the contract fails every wait of this client and its close().
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
+import { contractViolation } from './contract.js';
 
 export interface Frame {
   type: string;
@@ -15,7 +18,11 @@ export interface Frame {
 export class TestClient {
   readonly frames: Frame[] = [];
   closeCode: number | undefined;
-  private waiters: { predicate: (frame: Frame) => boolean; resolve: (frame: Frame) => void }[] = [];
+  private waiters: { predicate: (frame: Frame) => boolean; resolve: (frame: Frame) => void; reject: (error: Error) => void }[] = [];
+  /** `type eid` of requests sent whose reply has not come yet. */
+  private readonly awaitingReply = new Set<string>();
+  /** The first frame that broke the contract. */
+  private violation: Error | undefined;
   readonly closed: Promise<number>;
 
   private constructor(readonly socket: WebSocket) {
@@ -23,6 +30,7 @@ export class TestClient {
       if (isBinary) throw new Error('the server sent a binary frame; the protocol is text JSON');
       const frame = JSON.parse(data.toString()) as Frame;
       this.frames.push(frame);
+      this.check(frame);
       this.waiters = this.waiters.filter((waiter) => {
         if (!waiter.predicate(frame)) return true;
         waiter.resolve(frame);
@@ -44,6 +52,7 @@ export class TestClient {
   }
 
   sendRaw(data: string | Buffer, binary = false): void {
+    if (!binary) this.expectReply(data.toString());
     this.socket.send(data, { binary });
   }
 
@@ -55,7 +64,9 @@ export class TestClient {
       (frame) => frame.eid === eid && frame.type === type && frame.status !== 'update' && this.frames.indexOf(frame) >= after,
       `reply to ${type}`,
     );
-    this.socket.send(JSON.stringify({ type, data, eid, ts: Date.now() }));
+    const frame = JSON.stringify({ type, data, eid, ts: Date.now() });
+    this.expectReply(frame);
+    this.socket.send(frame);
     return reply;
   }
 
@@ -71,6 +82,7 @@ export class TestClient {
   }
 
   waitFor(predicate: (frame: Frame) => boolean, what = 'frame', timeoutMs = 5_000): Promise<Frame> {
+    if (this.violation) return Promise.reject(this.violation);
     const seen = this.frames.find((frame) => predicate(frame));
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
@@ -81,6 +93,10 @@ export class TestClient {
           clearTimeout(timer);
           resolve(frame);
         },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
       });
     });
   }
@@ -90,9 +106,30 @@ export class TestClient {
     return this.waitFor((f) => f.eid === eid && f.status === 'update' && f.data?.version >= version, `version ${version}`, timeoutMs);
   }
 
-  close(): Promise<number> {
+  async close(): Promise<number> {
     if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) this.socket.close();
-    return this.closed;
+    const code = await this.closed;
+    if (this.violation) throw this.violation;
+    return code;
+  }
+
+  private expectReply(text: string): void {
+    try {
+      const { type, eid } = JSON.parse(text) as { type?: unknown; eid?: unknown };
+      if (typeof type === 'string' && typeof eid === 'string') this.awaitingReply.add(`${type} ${eid}`);
+    } catch {
+      // not JSON: the server answers with type "error", never a reply to check
+    }
+  }
+
+  private check(frame: Frame): void {
+    const key = `${frame.type} ${frame.eid}`;
+    const isReply = frame.status !== 'update' && this.awaitingReply.delete(key);
+    const violation = contractViolation(frame, isReply);
+    if (!violation || this.violation) return;
+    this.violation = new Error(`contract violation: ${violation}`);
+    for (const waiter of this.waiters) waiter.reject(this.violation);
+    this.waiters = [];
   }
 
   private isReply(frame: Frame): boolean {

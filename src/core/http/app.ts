@@ -41,7 +41,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(originCheck(config, trustProxy));
   options.mount(app);
 
-  app.use((_request, _response, next) => next(new AppError('ValidationError', 'no such endpoint')));
+  app.use((_request, _response, next) => next(new AppError('NotFound', 'no such endpoint')));
   app.use(errorHandler(logger));
   return app;
 }

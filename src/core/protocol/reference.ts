@@ -1,7 +1,8 @@
 // Renders the protocol reference (docs/protocol.md) from the registered handlers.
 import { z } from 'zod';
 import { CLOSE_CODES, ERROR_CODES } from '../errors.js';
-import type { Access, MessageHandler } from './handler.js';
+import { COMMON_ROUTE_ERRORS, type RouteDescriptor } from '../http/route.js';
+import type { Access, MessageDescriptor } from './handler.js';
 
 const ACCESS: Record<Access, string> = {
   public: 'anyone',
@@ -20,11 +21,12 @@ function typeOf(schema: any): string {
   if (schema.oneOf) return schema.oneOf.map(typeOf).join(' | ');
   if (schema.enum) return schema.enum.map((v: unknown) => JSON.stringify(v)).join(' | ');
   if (schema.const !== undefined) return JSON.stringify(schema.const);
+  if (Array.isArray(schema.type)) return schema.type.map((type: string) => typeOf({ ...schema, type })).join(' | ');
   switch (schema.type) {
     case 'null':
       return 'null';
     case 'string':
-      return schema.pattern ? `string /${schema.pattern}/` : schema.format ? `string (${schema.format})` : 'string';
+      return schema.format ? `string (${schema.format})` : schema.pattern ? `string /${schema.pattern}/` : 'string';
     case 'integer':
     case 'number': {
       const range = [schema.minimum !== undefined ? `>= ${schema.minimum}` : '', schema.maximum !== undefined && schema.maximum < 1e9 ? `<= ${schema.maximum}` : '']
@@ -46,17 +48,12 @@ function typeOf(schema: any): string {
   }
 }
 
-/** An HTTP endpoint for the reference (the login flow lives on HTTP: only HTTP sets cookies). */
-export interface HttpEndpointReference {
-  path: string;
-  body: z.ZodType;
-  who: string;
-  reply: string;
-  description: string;
-  errors: string[];
+/** What the server sends, as a compact type. */
+function shapeOf(schema: z.ZodType): string {
+  return typeOf(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }));
 }
 
-export function renderProtocolReference(handlers: MessageHandler[], httpEndpoints: HttpEndpointReference[] = []): string {
+export function renderProtocolReference(messages: readonly MessageDescriptor[], routes: readonly RouteDescriptor[] = []): string {
   const lines: string[] = [
     '# Seats Sync socket protocol',
     '',
@@ -86,8 +83,9 @@ export function renderProtocolReference(handlers: MessageHandler[], httpEndpoint
     '## Messages',
     '',
   ];
-  for (const handler of [...handlers].sort((a, b) => a.type.localeCompare(b.type))) {
+  for (const handler of [...messages].sort((a, b) => a.type.localeCompare(b.type))) {
     const schema = z.toJSONSchema(handler.data, { io: 'input', unrepresentable: 'any' });
+    const pushes = Object.entries(handler.pushes ?? {}).map(([status, push]) => `\`${status}\` \`${shapeOf(push)}\``);
     lines.push(
       `### \`${handler.type}\``,
       '',
@@ -95,30 +93,31 @@ export function renderProtocolReference(handlers: MessageHandler[], httpEndpoint
       '',
       `- **Who:** ${ACCESS[handler.access]}`,
       `- **data:** \`${typeOf(schema)}\``,
-      `- **reply data:** \`${handler.reply}\``,
+      `- **reply data:** \`${shapeOf(handler.reply)}\``,
+      ...(pushes.length > 0 ? [`- **pushes:** ${pushes.join('; ')}`] : []),
       `- **errors:** ${[...handler.errors, ...(handler.access === 'public' || handler.access === 'reader' ? [] : ['Unauthorized', 'Forbidden'])].map((c) => `\`${c}\``).join(', ') || 'none beyond the envelope ones'}`,
       '',
     );
   }
-  if (httpEndpoints.length > 0) {
+  if (routes.length > 0) {
     lines.push(
       '## HTTP login endpoints',
       '',
-      'JSON bodies; every reply is `{data, status: "success" | "error", error: null | CODE}` with the HTTP status of the error table below.',
-      'State-changing requests must come from an allowed Origin (`OriginNotAllowed`). The session cookie is `HttpOnly; SameSite=Strict; Path=/`, `Secure` over TLS.',
+      'JSON bodies; every reply is `{data, status: "success" | "error", error: null | CODE}` with the HTTP status of the error table below (`docs/openapi.yaml` has the same routes as OpenAPI 3.1). An unknown route answers `404 NotFound`.',
+      `State-changing requests must come from an allowed Origin (\`OriginNotAllowed\`). The session cookie is \`HttpOnly; SameSite=Strict; Path=/\`, \`Secure\` over TLS. Every route may also answer ${COMMON_ROUTE_ERRORS.map((c) => `\`${c}\``).join(', ')}.`,
       '',
     );
-    for (const endpoint of httpEndpoints) {
-      const schema = z.toJSONSchema(endpoint.body, { io: 'input', unrepresentable: 'any' });
+    for (const route of routes) {
+      const schema = z.toJSONSchema(route.body, { io: 'input', unrepresentable: 'any' });
       lines.push(
-        `### \`POST ${endpoint.path}\``,
+        `### \`${route.method.toUpperCase()} ${route.path}\``,
         '',
-        endpoint.description,
+        route.description,
         '',
-        `- **Who:** ${endpoint.who}`,
+        `- **Who:** ${route.who}`,
         `- **body:** \`${typeOf(schema)}\``,
-        `- **reply data:** \`${endpoint.reply}\``,
-        `- **errors:** ${endpoint.errors.map((c) => `\`${c}\``).join(', ') || 'none'}`,
+        `- **reply data:** \`${shapeOf(route.reply)}\``,
+        `- **errors:** ${route.errors.map((c) => `\`${c}\``).join(', ') || 'none beyond the common ones'}`,
         '',
       );
     }

@@ -5,10 +5,13 @@ import type { Metrics } from '../../core/metrics.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { CommittedChange, StatusCounts } from '../seat/index.js';
 import { createHallHandlers } from './hall.controller.js';
+
 import { createHallModel } from './hall.model.js';
 import { createHallService } from './hall.service.js';
 import { HallStore } from './hall.store.js';
 import { createHallSubscriptions, type ChangeLogReader } from './hall.subscription.js';
+
+export { hallMessages } from './hall.controller.js';
 
 export { hallLayoutSpecSchema, layoutBounds, layoutHall, type HallLayoutSpec, type LayoutSeat } from './hall.layout.js';
 export type { HallStore } from './hall.store.js';
@@ -47,9 +50,4 @@ export function createHallModule(deps: HallModuleDeps) {
       return store.refreshAll();
     },
   };
-}
-
-/** The handlers' metadata (type, schema, access, errors) for docs/protocol.md; never called. */
-export function describeHallHandlers() {
-  return createHallHandlers(undefined as never, undefined as never);
 }

@@ -4,8 +4,11 @@ import { CHANNELS } from '../../core/bus/bus.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { GroupCommitOptions } from './seat.group-commit.js';
 import { createSeatHandlers } from './seat.controller.js';
+
 import { createSeatModel, type RawSql } from './seat.model.js';
 import { createSeatService, type ChangeSink } from './seat.service.js';
+
+export { seatMessages } from './seat.controller.js';
 
 export { listenForSeatChanges, type SeatChangeListener } from './seat.subscription.js';
 export type { ChangeSink } from './seat.service.js';
@@ -26,9 +29,4 @@ export function createSeatModule(deps: {
     changesAfter: service.changesAfter,
     readLog: service.readLog,
   };
-}
-
-/** The handlers' metadata (type, schema, access, errors) for docs/protocol.md; never called. */
-export function describeSeatHandlers() {
-  return createSeatHandlers(undefined as never);
 }

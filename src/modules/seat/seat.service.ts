@@ -5,19 +5,13 @@
 import { AppError } from '../../core/errors.js';
 import type { Session } from '../../core/session.js';
 import type { SeatModel } from './seat.model.js';
-import type { CommittedChange, HallHistoryInput, MarkSeatsInput, SeatTypeView } from './seat.types.js';
+import type { CommittedChange, HallHistoryInput, MarkSeatsInput, MarkSeatsReply, SeatTypeView } from './seat.types.js';
 
 /** Where committed changes go in this process (the hall state store). */
 export interface ChangeSink {
   writeStarted(hallId: number): void;
   /** `change` is null when nothing committed (error, no-op, conflict). */
   writeFinished(hallId: number, change: CommittedChange | null): void;
-}
-
-export interface MarkSeatsReply {
-  id: number;
-  version: number;
-  seats: { id: number; status: string; updated_at: string }[];
 }
 
 export function createSeatService(model: SeatModel, sink: ChangeSink, onCatalogChanged: (what: string) => Promise<void>) {

@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import { idSchema as id, int4Schema, nameSchema } from '../../core/bounds.js';
+import { timestampSchema } from '../../core/protocol/schemas.js';
 
 export const SEAT_STATUSES = ['VACANT', 'OCCUPIED', 'MAINTENANCE'] as const;
 export type SeatStatus = (typeof SEAT_STATUSES)[number];
-export type StatusCounts = Record<SeatStatus, number>;
+const count = z.number().int().min(0);
+export const statusCountsSchema = z.strictObject({ VACANT: count, OCCUPIED: count, MAINTENANCE: count });
+export type StatusCounts = z.output<typeof statusCountsSchema>;
+/** A status as the server sends it (never RESERVED). */
+export const seatStatusOutSchema = z.enum(SEAT_STATUSES);
 
 export function emptyCounts(): StatusCounts {
   return { VACANT: 0, OCCUPIED: 0, MAINTENANCE: 0 };
@@ -62,19 +67,31 @@ export interface CommittedChange {
   seats: SeatChange[];
 }
 
-export interface HistoryEntry {
-  version: number;
-  seat_id: number;
-  row: number;
-  place: number;
-  old_status: SeatStatus;
-  new_status: SeatStatus;
-  username: string | null;
-  at: string;
-}
+// Replies
 
-export interface SeatTypeView {
-  id: number;
-  name: string;
-  color: string;
-}
+/** A seat's new status in a reply or push: array elements carry ids (clients deep-merge by id). */
+export const seatStatusChangeSchema = z.strictObject({ id, status: seatStatusOutSchema, updated_at: timestampSchema });
+
+export const markSeatsReplySchema = z.strictObject({ id, version: z.number().int().min(0), seats: z.array(seatStatusChangeSchema) });
+export type MarkSeatsReply = z.output<typeof markSeatsReplySchema>;
+
+export const historyEntrySchema = z.strictObject({
+  version: z.number().int().positive(),
+  seat_id: id,
+  row: z.number().int().positive(),
+  place: z.number().int().positive(),
+  old_status: seatStatusOutSchema,
+  new_status: seatStatusOutSchema,
+  username: z.string().nullable(),
+  at: timestampSchema,
+});
+export type HistoryEntry = z.output<typeof historyEntrySchema>;
+
+export const hallHistoryReplySchema = z.strictObject({
+  hall_id: id,
+  events: z.array(historyEntrySchema),
+  next_before_version: z.number().int().positive().nullable(),
+});
+
+export const seatTypeViewSchema = z.strictObject({ id, name: z.string(), color: z.string() });
+export type SeatTypeView = z.output<typeof seatTypeViewSchema>;

@@ -1,9 +1,9 @@
 // The user module's public surface: HTTP routes for login, the session lookup for the
 // WebSocket upgrade, the socket handlers, and role administration for the CLI.
 import type { IncomingMessage } from 'node:http';
-import type { Router } from 'express';
 import { CHANNELS, type ChangeBus } from '../../core/bus/bus.js';
 import type { Config } from '../../core/config.js';
+import type { Route } from '../../core/http/route.js';
 import type { Logger } from '../../core/logger.js';
 import type { MessageHandler } from '../../core/protocol/handler.js';
 import type { Session } from '../../core/session.js';
@@ -13,14 +13,17 @@ import { RecentUsers } from './recent-users.js';
 import { readSessionCookie } from './session-cookie.js';
 import { createUserAdmin, type UserAdmin } from './user.admin.js';
 import { createUserHandlers } from './user.controller.js';
+
 import { createUserModel } from './user.model.js';
 import { createUserRoutes } from './user.routes.js';
 import { createUserService } from './user.service.js';
 import { UserSubscriptions } from './user.subscription.js';
 
+export { userMessages } from './user.controller.js';
+
 export { roleSchema, usernameSchema } from './user.types.js';
 export type { UserAdmin } from './user.admin.js';
-export { USER_HTTP_ENDPOINTS, type HttpEndpoint } from './user.http-reference.js';
+export { userRouteDescriptors } from './user.routes.js';
 
 export interface UserModuleDeps {
   prisma: PrismaClient;
@@ -32,8 +35,8 @@ export interface UserModuleDeps {
 }
 
 export interface UserModule {
-  /** Mounted at /api/user. */
-  routes: Router;
+  /** POST /api/user/*. */
+  routes: Route[];
   /**
    * Session cookie -> verified JWT -> user row with the same session_version; else null (a
    * guest). The row may be up to a second old (recent-users.ts); changes forget it at once.
@@ -93,9 +96,4 @@ export function createUserAdminTools(deps: {
   notifyUserChanged(userId: number): Promise<void>;
 }): UserAdmin {
   return createUserAdmin({ model: createUserModel(deps.prisma), logger: deps.logger, notifyUserChanged: deps.notifyUserChanged });
-}
-
-/** The handlers' metadata (type, schema, access, errors) for docs/protocol.md; never called. */
-export function describeUserHandlers(): MessageHandler[] {
-  return createUserHandlers({} as never);
 }

@@ -32,11 +32,12 @@ export function createUserModel(prisma: PrismaClient) {
       return prisma.user.findUnique({ where: { id } });
     },
 
-    listUsers(): Promise<UserSummary[]> {
-      return prisma.user.findMany({
+    async listUsers(): Promise<UserSummary[]> {
+      const rows = await prisma.user.findMany({
         select: { username: true, role: true, created_at: true, last_login_at: true },
         orderBy: { username: 'asc' },
       });
+      return rows.map((row) => ({ ...row, created_at: row.created_at.toISOString(), last_login_at: row.last_login_at?.toISOString() ?? null }));
     },
 
     /**

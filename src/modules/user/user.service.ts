@@ -23,17 +23,13 @@ import { openSecret, sealSecret } from './secret-box.js';
 import { signSessionToken, verifySessionToken } from './session-token.js';
 import { createTotpSecret, matchTotpStep, totpUri } from './totp.js';
 import type { UserModel, UserRow } from './user.model.js';
-import { userStatus, type UserStatus } from './user.types.js';
+import { userStatus, type AuthStartReply, type UserStatus } from './user.types.js';
 
 /** A pending registration can be finished (on any instance) for this long. */
 export const REGISTRATION_TTL_SECONDS = 10 * 60;
 
-export type AuthStartResult =
-  | { status: 'user'; username: string }
-  | { status: 'candidate'; username: string; qr_url: string; qr: string };
-
 export interface AuthStarted {
-  reply: AuthStartResult;
+  reply: AuthStartReply;
   /** Set when a registration was started: the nonce for the registration cookie. */
   registrationNonce?: string;
 }

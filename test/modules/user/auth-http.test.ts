@@ -30,6 +30,15 @@ describe('user auth over HTTP', () => {
     return header.split(';').map((part) => part.trim());
   }
 
+  it('answers an unknown route with 404 NotFound', async () => {
+    const unknownPost = await post(h.url, '/no_such_route', {});
+    assert.equal(unknownPost.http, 404);
+    assert.equal(unknownPost.body.error, 'NotFound');
+    const unknownGet = await fetch(`${h.url}/api/nothing`);
+    assert.equal(unknownGet.status, 404);
+    assert.equal(((await unknownGet.json()) as { error: string }).error, 'NotFound');
+  });
+
   it('enrols with a code from the scanned QR and returns ten recovery codes once', async () => {
     const start = await post(h.url, '/auth_start', { username: 'alice' }, { ip: '10.1.0.1' });
     assert.equal(start.http, 200);

@@ -11,6 +11,7 @@ import { PostgresBus } from '../../../src/core/bus/postgres-bus.js';
 import { loadConfig, type Config } from '../../../src/core/config.js';
 import { openDatabase, type Database } from '../../../src/core/db/index.js';
 import { createHttpApp } from '../../../src/core/http/app.js';
+import { mountRoutes } from '../../../src/core/http/route.js';
 import { createLogger, type Logger } from '../../../src/core/logger.js';
 import { createMetrics } from '../../../src/core/metrics.js';
 import { ProtocolRouter } from '../../../src/core/protocol/router.js';
@@ -19,6 +20,7 @@ import { WsServer } from '../../../src/core/ws/server.js';
 import type { PrismaClient } from '../../../src/generated/prisma/client.js';
 import { createUserModule, type UserModule } from '../../../src/modules/user/index.js';
 import { createTestDatabase } from '../../support/database.js';
+import { assertHttpContract } from '../../support/contract.js';
 import { CapturedLogs } from '../../support/log-capture.js';
 import { testEnv, type TestDatabaseHandle } from '../../support/server.js';
 import { Authenticator } from './authenticator.js';
@@ -53,7 +55,7 @@ export async function startUserHarness(options: { env?: Record<string, string>; 
     config,
     logger,
     checkReady: async () => ({ ready: true }),
-    mount: (express) => express.use('/api/user', module.routes),
+    mount: (express) => mountRoutes(express, module.routes),
   });
   const server = http.createServer(app);
   ws.attach(server);
@@ -110,7 +112,9 @@ export async function post(url: string, path: string, body: unknown, options: Po
   if (options.https) headers['x-forwarded-proto'] = 'https';
   if (options.origin) headers.origin = options.origin;
   const response = await fetch(`${url}/api/user${path}`, { method: 'POST', headers, body: options.rawBody ?? JSON.stringify(body) });
-  return { http: response.status, body: (await response.json()) as PostResult['body'], setCookies: response.headers.getSetCookie() };
+  const result: PostResult = { http: response.status, body: (await response.json()) as PostResult['body'], setCookies: response.headers.getSetCookie() };
+  assertHttpContract(`/api/user${path}`, result.http, result.body);
+  return result;
 }
 
 /** `name=value` of the session cookie a response set. */

@@ -42,6 +42,7 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    cacheDir: config.cacheDir,
     logger,
     newFolderContents: config.seedDemo ? demoTemplateContents : undefined,
   });

@@ -48,6 +48,7 @@ const envSchema = z
       z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
     ),
     DATA_DIR: z.string().default('./data'),
+    CACHE_DIR: optionalString,
     SEED_DEMO: optionalBool,
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
     LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -98,6 +99,8 @@ export interface Config {
   publicUrl: string | undefined;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** Embedded mode's migrated templates; undefined: node_modules/.cache/seats-sync. */
+  cacheDir: string | undefined;
   seedDemo: boolean;
   log: { level: Env['LOG_LEVEL']; format: 'json' | 'pretty' };
   /** Undefined outside production until resolveSecrets fills them from the data folder. */
@@ -151,6 +154,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.PUBLIC_URL,
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
+    cacheDir: env.CACHE_DIR,
     // Demo cinemas in a production database are never wanted by default.
     seedDemo: env.SEED_DEMO ?? env.NODE_ENV !== 'production',
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty') },

@@ -1,7 +1,9 @@
 // /metrics after real traffic: sockets, subscriptions, a seat change pushed to a
 // subscriber, a refused upgrade; and where the endpoint is exposed.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { createMetrics } from '../../src/core/metrics.js';
 import { userWithRole } from '../support/auth.js';
 import { firstHall, flipped } from '../support/halls.js';
 import { freePort, startTestServer, type TestServer } from '../support/server.js';
@@ -104,5 +106,15 @@ describe('metrics exposure', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('Grafana dashboard', () => {
+  it('names only metrics the server exports', () => {
+    const dashboard = readFileSync(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8');
+    const { registry } = createMetrics();
+    const names = new Set([...dashboard.matchAll(/\b(seats_sync_[a-z_]+|nodejs_[a-z0-9_]+|process_[a-z_]+)/g)].map((m) => m[1]!.replace(/_(bucket|sum|count)$/, '')));
+    assert.ok(names.size > 10);
+    for (const name of names) assert.ok(registry.getSingleMetric(name), `${name} is not exported`);
   });
 });

@@ -12,7 +12,8 @@ const ACCESS: Record<Access, string> = {
   admin: 'role `admin`',
 };
 
-const ENVELOPE_ERRORS = ['InvalidJson', 'ValidationError', 'UnknownMessageType', 'MessageTooLarge', 'BinaryNotSupported', 'RateLimitExceeded', 'InternalServerError'];
+/** Errors any message may answer with, beyond its own. */
+export const ENVELOPE_ERRORS = ['InvalidJson', 'ValidationError', 'UnknownMessageType', 'MessageTooLarge', 'BinaryNotSupported', 'RateLimitExceeded', 'ServiceUnavailable', 'InternalServerError'];
 
 /** A compact TypeScript-like rendering of a JSON schema. */
 function typeOf(schema: any): string {

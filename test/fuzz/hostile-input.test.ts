@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { ERROR_CODES } from '../../src/core/errors.js';
 import { ENVELOPE_ERRORS } from '../../src/core/protocol/reference.js';
-import { allHandlerDefinitions, allHttpEndpoints } from '../../src/handlers.js';
+import { MESSAGES, ROUTES } from '../../src/handlers.js';
 import { userWithRole } from '../support/auth.js';
 import { flipped, type HallSnapshot } from '../support/halls.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -32,8 +32,8 @@ const ENVELOPE_RUNS = Number(process.env.FUZZ_ENVELOPE_RUNS ?? 40);
 const HTTP_BATCH = 30;
 const HTTP_RUNS = Number(process.env.FUZZ_HTTP_RUNS ?? 40);
 
-const handlers = allHandlerDefinitions();
-const handlerTypes = new Set(handlers.map((h) => h.type));
+const handlers = MESSAGES;
+const handlerTypes: ReadonlySet<string> = new Set<string>(handlers.map((h) => h.type));
 const REPLY_KEYS = ['data', 'eid', 'error', 'status', 'ts', 'type'];
 
 function fuzzOptions(numRuns: number): fc.Parameters<unknown> {
@@ -197,7 +197,7 @@ describe(`hostile input (FUZZ_SEED=${SEED})`, () => {
   });
 
   it('answers malformed HTTP on every route with a documented error, never a 500', async () => {
-    const endpoints = allHttpEndpoints();
+    const endpoints = ROUTES;
     const routes = [...endpoints.map((e) => e.path), '/health', '/ready', '/display', '/staff', `/display/halls/${watched.id}`, '/api/user/nope', '/api/nope', '/ws', '/%2e%2e/%2e%2e/etc/passwd', '/display/halls/99999999999999999999'];
     const generic = ['ValidationError', 'MessageTooLarge', 'UnsupportedMediaType', 'OriginNotAllowed', 'Unauthorized', 'InvalidCode', 'TooManyLoginAttempts', 'ServiceUnavailable'];
     const allowedFor = new Map(endpoints.map((e) => [e.path, new Set<string>([...e.errors, ...generic])]));

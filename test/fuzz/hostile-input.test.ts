@@ -199,7 +199,7 @@ describe(`hostile input (FUZZ_SEED=${SEED})`, () => {
   it('answers malformed HTTP on every route with a documented error, never a 500', async () => {
     const endpoints = ROUTES;
     const routes = [...endpoints.map((e) => e.path), '/health', '/ready', '/display', '/staff', `/display/halls/${watched.id}`, '/api/user/nope', '/api/nope', '/ws', '/%2e%2e/%2e%2e/etc/passwd', '/display/halls/99999999999999999999'];
-    const generic = ['ValidationError', 'MessageTooLarge', 'UnsupportedMediaType', 'OriginNotAllowed', 'Unauthorized', 'InvalidCode', 'TooManyLoginAttempts', 'ServiceUnavailable'];
+    const generic = ['NotFound', 'ValidationError', 'MessageTooLarge', 'UnsupportedMediaType', 'OriginNotAllowed', 'Unauthorized', 'InvalidCode', 'TooManyLoginAttempts', 'ServiceUnavailable'];
     const allowedFor = new Map(endpoints.map((e) => [e.path, new Set<string>([...e.errors, ...generic])]));
     const bodyFor = (path: string) => {
       const endpoint = endpoints.find((e) => e.path === path);

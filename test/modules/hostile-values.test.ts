@@ -53,6 +53,15 @@ describe('hostile values', () => {
     });
   }
 
+  it('stores SQL in a name as text: every query is parameterised', async () => {
+    const name = "x'); DROP TABLE hall; --";
+    const cinema = await client.call('cinema.create', { name, color: '#123456' });
+    assert.equal(cinema.name, name);
+    const cinemas = await client.call('cinemas.get_cinemas');
+    assert.equal(cinemas.find((c: { id: number }) => c.id === cinema.id).name, name);
+    assert.equal((await client.call('hall.get', { id: hall.id })).id, hall.id, 'the hall table is still there');
+  });
+
   const bodies: [string, Record<string, string>, number, string][] = [
     ['a charset other than UTF-8', { 'content-type': 'application/json; charset=latin1' }, 415, 'UnsupportedMediaType'],
     ['an unknown Content-Encoding', { 'content-type': 'application/json', 'content-encoding': 'x-hostile' }, 415, 'UnsupportedMediaType'],

@@ -23,6 +23,7 @@ import { createCinemaModule } from './modules/cinema/index.js';
 import { createHallModule } from './modules/hall/index.js';
 import { createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
 import { createUserModule } from './modules/user/index.js';
+import { mountApiDocs } from './web/docs.js';
 import { mountWebPages } from './web/pages.js';
 
 export interface RunningServer {
@@ -134,6 +135,7 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
         if (config.metrics.public) express.get('/metrics', metricsRoute(metrics.registry, config.metrics.token));
         mountRoutes(express, users.routes);
         mountWebPages(express, { logger });
+        mountApiDocs(express);
       },
     });
 

@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { ERROR_CODES } from '../../src/core/errors.js';
-import { ENVELOPE_ERRORS } from '../../src/core/protocol/reference.js';
+import { ENVELOPE_ERRORS } from '../../src/core/protocol/asyncapi.js';
 import { MESSAGES, ROUTES } from '../../src/handlers.js';
 import { userWithRole } from '../support/auth.js';
 import { flipped, type HallSnapshot } from '../support/halls.js';

@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   RegistrationPending: { http: 409, description: 'Another browser has a registration for this username in progress; it can be started again once that one expires (10 minutes after it began).' },
   UserExists: { http: 409, description: 'The username is already registered.' },
   LastAdmin: { http: 409, description: 'The last admin cannot be demoted; make another user admin first.' },
+  RouteNotFound: { http: 404, description: 'No HTTP endpoint at this method and path.' },
   OriginNotAllowed: { http: 403, description: 'The request Origin is not in ALLOWED_ORIGINS.' },
   ServiceUnavailable: { http: 503, description: 'The server is starting or shutting down.' },
   InternalServerError: { http: 500, description: 'Something failed on the server; it is logged there with the request id.' },

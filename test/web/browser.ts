@@ -47,8 +47,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** A protocol client from Node, logged in when given a session cookie. */
 export function nodeClient(wsUrl: string, cookie?: string): ProtocolClient {
   class CookieSocket extends WebSocket {
-    constructor(url: string) {
-      super(url, cookie ? { headers: { cookie } } : {});
+    constructor(url: string, protocols: string[]) {
+      super(url, protocols, cookie ? { headers: { cookie } } : {});
     }
   }
   const client = new ProtocolClient({ url: wsUrl, WebSocket: CookieSocket as SocketConstructor, reconnectDelayMs: { min: 50, max: 500 } });

@@ -1,13 +1,14 @@
-// The Express app: health and readiness, JSON bodies, cookies, the Origin check on
-// state-changing requests, request logging, and the one place HTTP errors are shaped.
+// The Express app: health and readiness, JSON bodies, cookies, CORS and the Origin check
+// on state-changing requests, request logging, and the one place HTTP errors are shaped.
 import { randomUUID } from 'node:crypto';
 import cookieParser from 'cookie-parser';
+import cors from 'cors';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Config } from '../config.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { compileTrustProxy, type TrustProxy } from './client-ip.js';
-import { isOriginAllowed } from './origin.js';
+import { isListedOrigin, isOriginAllowed } from './origin.js';
 import { sendError } from './reply.js';
 
 export interface HttpAppOptions {
@@ -25,6 +26,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by');
   const trustProxy = compileTrustProxy(config.trustProxy);
   app.set('trust proxy', trustProxy);
+  app.use(expressFourMount);
 
   app.get('/health', (_request, response) => {
     response.json({ status: 'ok', uptime_s: Math.round(process.uptime()) });
@@ -35,15 +37,36 @@ export function createHttpApp(options: HttpAppOptions): Express {
   });
 
   app.use(requestLogger(logger));
+  // Pages on another origin (ALLOWED_ORIGINS) call the API with credentials; any other
+  // origin gets no CORS header, so its browser keeps the reply from it. Preflights end here.
+  app.use(
+    cors({
+      origin: (origin, callback) => callback(null, origin !== undefined && isListedOrigin(origin, config.allowedOrigins)),
+      credentials: true,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['Content-Type'],
+      maxAge: 600,
+    }),
+  );
   app.use(express.json({ limit: '16kb' }));
   app.use(cookieParser());
   app.use(originCheck(config, trustProxy));
   options.mount(app);
 
-  app.use((_request, _response, next) => next(new AppError('ValidationError', 'no such endpoint')));
+  app.use((request, _response, next) => next(new AppError('RouteNotFound', `no endpoint ${request.method} ${request.path}`)));
   app.use(errorHandler(logger));
   return app;
 }
+
+/**
+ * The original client posts to `/api//user/<method>` (its API_URL + "/" + "/user/...").
+ * Express 4 routed that: a mount point matched with one trailing slash, so `/api/` was
+ * taken off and `/user/...` remained. Express 5 does not; this does the same for `/api`.
+ */
+const expressFourMount: RequestHandler = (request, _response, next) => {
+  if (request.url.startsWith('/api//')) request.url = `/api${request.url.slice('/api/'.length)}`;
+  next();
+};
 
 function requestLogger(logger: Logger): RequestHandler {
   return (request, response, next) => {

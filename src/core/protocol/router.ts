@@ -5,7 +5,7 @@ import { AppError, isAppError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { hasRole } from '../session.js';
 import type { Connection } from '../ws/connection.js';
-import { encodeReply, requestSchema } from './envelope.js';
+import { requestSchema } from './envelope.js';
 import { DeferredReply, HandlerReply, type MessageHandler } from './handler.js';
 
 export interface ProtocolRouterOptions {
@@ -31,11 +31,17 @@ export class ProtocolRouter {
   }
 
   async dispatch(connection: Connection, text: string): Promise<void> {
+    const dialect = connection.dialect;
+    const heartbeat = dialect.heartbeat(text);
+    if (heartbeat !== null) {
+      connection.send(heartbeat);
+      return;
+    }
     let raw: unknown;
     try {
       raw = JSON.parse(text);
     } catch {
-      connection.send(encodeReply('error', '', 'error', { message: 'frame is not valid JSON' }, 'InvalidJson'));
+      connection.send(dialect.error('error', '', 'InvalidJson', { message: 'frame is not valid JSON' }));
       return;
     }
     const envelope = requestSchema.safeParse(raw);
@@ -43,13 +49,13 @@ export class ProtocolRouter {
       const partial = (typeof raw === 'object' && raw !== null ? raw : {}) as { type?: unknown; eid?: unknown };
       const type = typeof partial.type === 'string' ? partial.type : 'error';
       const eid = typeof partial.eid === 'string' ? partial.eid : '';
-      connection.send(encodeReply(type, eid, 'error', validationDetails(envelope.error), 'ValidationError'));
+      connection.send(dialect.error(type, eid, 'ValidationError', validationDetails(envelope.error)));
       return;
     }
     const { type, eid, data } = envelope.data;
     const handler = this.handlers.get(type);
     if (!handler) {
-      connection.send(encodeReply(type, eid, 'error', { message: `unknown message type ${type}` }, 'UnknownMessageType'));
+      connection.send(dialect.error(type, eid, 'UnknownMessageType', { message: `unknown message type ${type}` }));
       return;
     }
     try {
@@ -62,13 +68,13 @@ export class ProtocolRouter {
       );
       if (result instanceof DeferredReply) result = result.build();
       if (result instanceof HandlerReply) {
-        connection.send(encodeReply(type, eid, result.status, result.data));
+        connection.send(dialect.reply(type, eid, result.status, result.data));
         result.afterReply?.();
       } else {
-        connection.send(encodeReply(type, eid, 'success', result));
+        connection.send(dialect.reply(type, eid, 'success', result));
       }
     } catch (error) {
-      connection.send(this.errorReply(type, eid, error, connection.logger));
+      connection.send(this.errorReply(connection, type, eid, error));
     }
   }
 
@@ -83,14 +89,15 @@ export class ProtocolRouter {
     if (!hasRole(session, handler.access)) throw new AppError('Forbidden', `needs role ${handler.access}`);
   }
 
-  private errorReply(type: string, eid: string, error: unknown, logger: Logger): string {
+  private errorReply(connection: Connection, type: string, eid: string, error: unknown): string | null {
+    const { dialect, logger } = connection;
     if (isAppError(error)) {
-      return encodeReply(type, eid, 'error', { message: error.message, ...error.details }, error.code);
+      return dialect.error(type, eid, error.code, { message: error.message, ...error.details });
     }
     // Unexpected: log everything here, send nothing that could leak a stack or SQL.
     logger.error('handler failed', { type, eid, error: error instanceof Error ? error.stack : String(error) });
     const code: ErrorCode = 'InternalServerError';
-    return encodeReply(type, eid, 'error', { message: 'internal error' }, code);
+    return dialect.error(type, eid, code, { message: 'internal error' });
   }
 }
 

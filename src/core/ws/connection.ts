@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { AppError, CLOSE_CODES } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { OWN_DIALECT, type Dialect } from '../protocol/dialect.js';
 import type { Session } from '../session.js';
 import { textFrameHeader } from './frame.js';
 
@@ -46,6 +47,13 @@ export class Connection {
      * the socket compresses (permessage-deflate), whose frames only `ws` can build.
      */
     private readonly transport: Duplex | null = null,
+    /** How this socket's frames look on the wire, chosen by its subprotocol (dialect.ts). */
+    readonly dialect: Dialect = OWN_DIALECT,
+    /**
+     * SHA-256 of this browser's `seats_browser` cookie, or null: an HTTP login from the same
+     * browser upgrades this socket in place (browser-id.ts).
+     */
+    readonly browser: string | null = null,
   ) {
     this.session = session;
   }
@@ -60,7 +68,9 @@ export class Connection {
     return !this.closing && this.socket.readyState === this.socket.OPEN;
   }
 
-  send(frame: string | Buffer): void {
+  /** A reply or error in this socket's dialect; null means the dialect sends none. */
+  send(frame: string | Buffer | null): void {
+    if (frame === null) return;
     if (!this.mayWrite()) return;
     // Pushes are Buffers; `ws` would send those as binary frames, which browsers hand
     // over as Blobs. The protocol is text JSON, so say so explicitly.

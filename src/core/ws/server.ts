@@ -8,11 +8,13 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Config } from '../config.js';
 import { CLOSE_CODES } from '../errors.js';
 import { clientIp, compileTrustProxy, type TrustProxy } from '../http/client-ip.js';
-import { isOriginAllowed } from '../http/origin.js';
+import { isOriginAllowed, requestScheme } from '../http/origin.js';
 import type { Logger } from '../logger.js';
-import { encodeReply } from '../protocol/envelope.js';
+import { OWN_DIALECT, OWN_SUBPROTOCOL } from '../protocol/dialect.js';
+import { ORIGINAL_DIALECT } from '../protocol/original-dialect.js';
 import type { ProtocolRouter } from '../protocol/router.js';
 import type { Session } from '../session.js';
+import { browserKeyOf, newBrowserId } from './browser-id.js';
 import { Connection } from './connection.js';
 
 export interface WsServerOptions {
@@ -40,6 +42,7 @@ export class WsServer {
   private heartbeatWalk: Iterator<Connection> = [].values();
   private accepting = true;
   private readonly trustProxy: TrustProxy;
+  private readonly newBrowserCookies = new WeakMap<IncomingMessage, string>();
 
   constructor(private readonly options: WsServerOptions) {
     this.trustProxy = compileTrustProxy(options.config.trustProxy);
@@ -49,6 +52,15 @@ export class WsServer {
       maxPayload: ws.maxPayloadBytes * HARD_PAYLOAD_FACTOR,
       perMessageDeflate: ws.perMessageDeflate,
       clientTracking: false,
+      // Our own clients ask for our subprotocol; a socket asking for none speaks the
+      // original client's dialect. Anything else is answered without a subprotocol,
+      // which a browser treats as a failed handshake.
+      handleProtocols: (protocols) => (protocols.has(OWN_SUBPROTOCOL) ? OWN_SUBPROTOCOL : false),
+    });
+    // A browser's first socket gives it the cookie that later logins find it by.
+    this.wss.on('headers', (headers, request) => {
+      const cookie = this.newBrowserCookies.get(request);
+      if (cookie) headers.push(`Set-Cookie: ${cookie}`);
     });
     // One timer for all sockets, not one per socket, pinging a slice of them per tick:
     // pinging 20,000 sockets in one turn blocks the event loop for a second, which every
@@ -70,6 +82,11 @@ export class WsServer {
     return [...this.connections].filter((c) => c.session?.userId === userId);
   }
 
+  /** Connections of one browser (browser-id.ts), for upgrades on an HTTP login. */
+  connectionsOfBrowser(browserKey: string): Connection[] {
+    return [...this.connections].filter((c) => c.browser === browserKey);
+  }
+
   private async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const { config, logger } = this.options;
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -86,10 +103,17 @@ export class WsServer {
       logger.error('websocket authentication failed', { error: error instanceof Error ? error.message : String(error) });
       return rejectUpgrade(socket, 500, 'Internal Server Error');
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, request, session));
+    let browser = browserKeyOf(request);
+    if (browser === null) {
+      const created = newBrowserId(requestScheme(request, this.trustProxy) === 'https');
+      browser = created.key;
+      this.newBrowserCookies.set(request, created.setCookie);
+    }
+    const key = browser;
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, request, session, key));
   }
 
-  private accept(socket: WebSocket, transport: Duplex, request: IncomingMessage, session: Session | null): void {
+  private accept(socket: WebSocket, transport: Duplex, request: IncomingMessage, session: Session | null, browser: string): void {
     const { ws: limits } = this.options.config;
     const ip = clientIp(request, this.trustProxy);
     // Caps are enforced after the handshake so the client gets a readable close code
@@ -101,7 +125,8 @@ export class WsServer {
     }
     // `ws` writes its frames to the same stream; a compressing socket's frames are its own.
     const direct = socket.extensions === '' ? transport : null;
-    const connection = new Connection(randomUUID(), socket, ip, session, limits, this.options.logger, direct);
+    const dialect = socket.protocol === OWN_SUBPROTOCOL ? OWN_DIALECT : ORIGINAL_DIALECT;
+    const connection = new Connection(randomUUID(), socket, ip, session, limits, this.options.logger, direct, dialect, browser);
     this.connections.add(connection);
     this.perIp.set(ip, ipCount + 1);
     if (this.options.logger.isDebugEnabled()) connection.logger.debug('connection opened', { user: session?.username });
@@ -146,7 +171,7 @@ export class WsServer {
     const limit = this.options.config.ws.messagesPerSecond;
     if (connection.rateWindowCount <= limit) return true;
     if (connection.rateWindowCount === limit + 1) {
-      connection.send(encodeReply('error', '', 'error', { message: `more than ${limit} messages per second` }, 'RateLimitExceeded'));
+      connection.send(connection.dialect.error('error', '', 'RateLimitExceeded', { message: `more than ${limit} messages per second` }));
     } else if (connection.rateWindowCount > 2 * limit) {
       connection.close(CLOSE_CODES.rateLimited.code, 'rate limit exceeded');
     }
@@ -159,7 +184,7 @@ export class WsServer {
       connection.close(closeCode, message);
       return;
     }
-    connection.send(encodeReply('error', '', 'error', { message }, code));
+    connection.send(connection.dialect.error('error', '', code, { message }));
   }
 
   /** Visits every connection once per ping interval, a share of them per tick. */

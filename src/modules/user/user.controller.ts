@@ -18,7 +18,7 @@ export function createUserHandlers({ service, admin, subscriptions }: UserHandle
   return [
     defineHandler({
       type: 'user.subscribe',
-      description: "This socket's user; pushes `update` when it changes (logout, role change or revocation anywhere).",
+      description: "This socket's user; pushes `update` when it changes (a login over HTTP in this socket's browser, a logout, role change or revocation anywhere).",
       access: 'public',
       data: subscribeData,
       reply: "snapshot, then updates: {status: 'guest'} | {status: 'user', username, role}",

@@ -22,7 +22,7 @@ export const USER_HTTP_ENDPOINTS: HttpEndpoint[] = [
     who: 'anyone',
     reply: '{status: "user", username} | {status: "candidate", username, qr_url, qr} + registration cookie',
     description:
-      'Existing user: log in next. New name: a pending registration (10 minutes) with the `otpauth://` URI and its QR code as a PNG data URL, bound to this browser by the `seats_registration` cookie (HttpOnly, SameSite=Strict, Path=/api/user, Secure over TLS; only its SHA-256 is stored). The same browser may restart it; another browser cannot until it expires. Usernames are lower-cased.',
+      'Existing user: log in next. New name: a pending registration (10 minutes) with the `otpauth://` URI and its QR code as a PNG data URL, bound to this browser by the `seats_registration` cookie (HttpOnly, SameSite=Strict, Path=/api so that the original client\'s `/api//user/register` gets it too, Secure over TLS; only its SHA-256 is stored). The same browser may restart it; another browser cannot until it expires. Usernames are lower-cased.',
     errors: ['ValidationError', 'RegistrationPending'],
   },
   {
@@ -54,7 +54,7 @@ export const USER_HTTP_ENDPOINTS: HttpEndpoint[] = [
     path: '/api/user/logout',
     body: emptyBody,
     who: 'anyone',
-    reply: '{status: "guest"}',
+    reply: '{status: "guest", success: true}',
     description: 'Ends every session of the user (all sockets are downgraded live, on every instance) and clears the cookie.',
     errors: [],
   },

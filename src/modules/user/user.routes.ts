@@ -19,12 +19,17 @@ import {
 import { REGISTRATION_TTL_SECONDS, type SignedIn, type UserService } from './user.service.js';
 import { authResetBody, authStartBody, emptyBody, loginBody, recoveryCodesBody, registerBody } from './user.types.js';
 
-export function createUserRoutes(service: UserService, sessionTtlSeconds: number): Router {
+/**
+ * `signedIn` runs after a login or registration has set the session cookie: it upgrades
+ * the sockets this browser has open (user.subscription.ts).
+ */
+export function createUserRoutes(service: UserService, sessionTtlSeconds: number, signedIn: (request: Request, session: Session) => void): Router {
   const router = Router();
 
-  function setSession(request: Request, response: Response, signedIn: SignedIn): void {
+  function setSession(request: Request, response: Response, session: SignedIn): void {
     // request.secure: TLS here, or X-Forwarded-Proto from a proxy that TRUST_PROXY trusts.
-    response.cookie(SESSION_COOKIE, signedIn.token, sessionCookieOptions(request.secure, sessionTtlSeconds));
+    response.cookie(SESSION_COOKIE, session.token, sessionCookieOptions(request.secure, sessionTtlSeconds));
+    signedIn(request, session.session);
   }
 
   function clearSession(request: Request, response: Response): void {
@@ -80,7 +85,8 @@ export function createUserRoutes(service: UserService, sessionTtlSeconds: number
     const session = await currentSession(request);
     if (session) await service.logout(session);
     clearSession(request, response);
-    sendSuccess(response, { status: 'guest' });
+    // `success` for the original web client, whose server answered logout with {success: true}.
+    sendSuccess(response, { status: 'guest', success: true });
   });
 
   router.post('/status', async (request, response) => {

@@ -4,6 +4,7 @@
 // a reservation seen live by a second browser and by a socket of our own dialect, logout.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
 import { totpCode } from '../support/auth.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { TestClient } from '../support/ws-client.js';
@@ -14,7 +15,7 @@ const PAGE = 'http://localhost:5173';
 // One server for both suites: starting one costs seconds on a busy machine.
 let server: TestServer;
 before(async () => {
-  server = await startTestServer({ env: { ALLOWED_ORIGINS: PAGE } });
+  server = await startTestServer({ env: { ALLOWED_ORIGINS: PAGE, TRUST_PROXY: 'loopback' } });
 });
 after(async () => server?.close());
 
@@ -45,6 +46,18 @@ describe('the original web client', () => {
     alice.socket!.sendRaw('1');
     await alice.socket!.waitFor((frame) => (frame as unknown) === 1, 'the heartbeat answer');
     assert.equal(alice.socket!.frames.filter((f) => f?.status === 'error').length, 0, 'no error frame for the heartbeat');
+  });
+
+  it('over TLS, names the browser cookie __Host- and Secure, so no subdomain or http page can plant one', async () => {
+    const socket = new WebSocket(server.wsUrl, { headers: { 'x-forwarded-proto': 'https' } });
+    const setCookies = await new Promise<string[]>((resolve, reject) => {
+      socket.once('upgrade', (response) => resolve(response.headers['set-cookie'] ?? []));
+      socket.once('error', reject);
+    });
+    socket.close();
+    const cookie = setCookies.find((c) => c.startsWith('__Host-seats_browser='));
+    assert.ok(cookie, setCookies.join(' | '));
+    for (const flag of ['Secure', 'HttpOnly', 'SameSite=Strict', 'Path=/']) assert.ok(cookie.includes(flag), cookie);
   });
 
   it('starts as a guest and registers with the secret copied as it copies it', async () => {

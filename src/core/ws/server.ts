@@ -103,9 +103,10 @@ export class WsServer {
       logger.error('websocket authentication failed', { error: error instanceof Error ? error.message : String(error) });
       return rejectUpgrade(socket, 500, 'Internal Server Error');
     }
-    let browser = browserKeyOf(request);
+    const secure = requestScheme(request, this.trustProxy) === 'https';
+    let browser = browserKeyOf(request, secure);
     if (browser === null) {
-      const created = newBrowserId(requestScheme(request, this.trustProxy) === 'https');
+      const created = newBrowserId(secure);
       browser = created.key;
       this.newBrowserCookies.set(request, created.setCookie);
     }

@@ -69,7 +69,7 @@ export function createUserModule(deps: UserModuleDeps): UserModule {
 
   return {
     routes: createUserRoutes(service, deps.config.sessionTtlSeconds, (request, session) => {
-      const browser = browserKeyOf(request);
+      const browser = browserKeyOf(request, request.secure);
       if (browser === null) return;
       // Every instance (this one too) upgrades the sockets it holds for that browser.
       const payload = `${browser} ${session.userId} ${session.sessionVersion}`;

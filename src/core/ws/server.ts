@@ -103,15 +103,18 @@ export class WsServer {
       logger.error('websocket authentication failed', { error: error instanceof Error ? error.message : String(error) });
       return rejectUpgrade(socket, 500, 'Internal Server Error');
     }
+    const browser = this.browserOf(request);
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, request, session, browser));
+  }
+
+  /** The browser's key from its cookie; a browser without one gets one with this handshake. */
+  private browserOf(request: IncomingMessage): string {
     const secure = requestScheme(request, this.trustProxy) === 'https';
-    let browser = browserKeyOf(request, secure);
-    if (browser === null) {
-      const created = newBrowserId(secure);
-      browser = created.key;
-      this.newBrowserCookies.set(request, created.setCookie);
-    }
-    const key = browser;
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, request, session, key));
+    const known = browserKeyOf(request, secure);
+    if (known !== null) return known;
+    const created = newBrowserId(secure);
+    this.newBrowserCookies.set(request, created.setCookie);
+    return created.key;
   }
 
   private accept(socket: WebSocket, transport: Duplex, request: IncomingMessage, session: Session | null, browser: string): void {

@@ -3,6 +3,9 @@
 // commit; each instance then reads that user once and fixes its own open sockets of
 // that user: a stale session version makes the socket a guest, a new role is applied in
 // place, and the socket's user.subscribe subscriptions get the new status.
+// A login or registration over HTTP notifies CHANNELS.browserSignedIn with that browser's
+// key (core/ws/browser-id.ts): each instance gives the sockets of that browser the new
+// session in place and pushes the status, so a page need not reconnect after logging in.
 import { CHANNELS, type ChangeBus } from '../../core/bus/bus.js';
 import type { Logger } from '../../core/logger.js';
 import type { Role } from '../../core/session.js';

@@ -99,7 +99,7 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
     closers.unshift(async () => halls.store.close());
 
     let ws: WsServer | undefined;
-    const users = createUserModule({ prisma, config, logger, bus, connections: { connectionsOf: (id) => ws?.connectionsOf(id) ?? [] } });
+    const users = createUserModule({ prisma, config, logger, bus, connections: { connectionsOf: (id) => ws?.connectionsOf(id) ?? [], connectionsOfBrowser: (key) => ws?.connectionsOfBrowser(key) ?? [] } });
 
     await listenForSeatChanges(bus, halls.store);
     await bus.listen(CHANNELS.catalogChanged, (what) => void applyCatalogChange(what));

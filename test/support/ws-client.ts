@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { SocketContract } from './contract.js';
+import { OWN_SUBPROTOCOL } from '../../src/core/protocol/dialect.js';
 
 export interface Frame {
   type: string;
@@ -17,6 +18,8 @@ export interface Frame {
 
 export class TestClient {
   readonly frames: Frame[] = [];
+  /** Set-Cookie headers of the handshake response (the browser id, browser-id.ts). */
+  upgradeSetCookies: string[] = [];
   closeCode: number | undefined;
   private waiters: { predicate: (frame: Frame) => boolean; resolve: (frame: Frame) => void; reject: (error: Error) => void }[] = [];
   private readonly contract = new SocketContract();
@@ -39,12 +42,23 @@ export class TestClient {
     this.closed = new Promise((resolve) => socket.on('close', (code) => resolve((this.closeCode = code))));
   }
 
-  static connect(url: string, options: { cookie?: string; origin?: string } = {}): Promise<TestClient> {
+  /**
+   * Speaks our own dialect (subprotocol seats-sync.v1) unless `dialect: 'original'`, which
+   * names no subprotocol, as the original web client does.
+   */
+  static connect(url: string, options: { cookie?: string; origin?: string; dialect?: 'own' | 'original' } = {}): Promise<TestClient> {
     const headers: Record<string, string> = {};
     if (options.cookie) headers.cookie = options.cookie;
-    const socket = new WebSocket(url, { headers, ...(options.origin ? { origin: options.origin } : {}) });
+    const protocols = options.dialect === 'original' ? [] : [OWN_SUBPROTOCOL];
+    const socket = new WebSocket(url, protocols, { headers, ...(options.origin ? { origin: options.origin } : {}) });
+    let setCookies: string[] = [];
+    socket.once('upgrade', (response) => (setCookies = response.headers['set-cookie'] ?? []));
     return new Promise((resolve, reject) => {
-      socket.once('open', () => resolve(new TestClient(socket)));
+      socket.once('open', () => {
+        const client = new TestClient(socket);
+        client.upgradeSetCookies = setCookies;
+        resolve(client);
+      });
       socket.once('error', reject);
       socket.once('unexpected-response', (_request, response) => reject(new Error(`upgrade refused: ${response.statusCode}`)));
     });

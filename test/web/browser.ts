@@ -54,8 +54,8 @@ export function nodeClient(wsUrl: string, cookie?: string): ProtocolClient {
   class CookieSocket extends WebSocket {
     private readonly contract = new SocketContract();
 
-    constructor(url: string) {
-      super(url, cookie ? { headers: { cookie } } : {});
+    constructor(url: string, protocols: string[]) {
+      super(url, protocols, cookie ? { headers: { cookie } } : {});
       this.on('message', (data) => {
         const violation = this.contract.received(JSON.parse(data.toString()) as object);
         if (violation) throw new Error(`contract violation: ${violation}`);

@@ -21,7 +21,10 @@ export interface SocketLike {
   addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
 }
-export type SocketConstructor = new (url: string) => SocketLike;
+export type SocketConstructor = new (url: string, protocols: string[]) => SocketLike;
+
+/** Our own dialect (src/core/protocol/dialect.ts); a socket asking for none speaks the original client's. */
+const SUBPROTOCOL = 'seats-sync.v1';
 
 const OPEN = 1;
 
@@ -208,7 +211,7 @@ export class ProtocolClient {
 
   private open(state: 'connecting' | 'reconnecting'): void {
     this.setStatus(state);
-    const socket = new this.Socket(this.options.url);
+    const socket = new this.Socket(this.options.url, [SUBPROTOCOL]);
     this.socket = socket;
     // Events of a socket we have already dropped must not touch the current one.
     socket.addEventListener('open', () => {

@@ -24,4 +24,6 @@ export const CHANNELS = {
   hallChanged: 'seats_sync_hall',
   catalogChanged: 'seats_sync_catalog',
   userChanged: 'seats_sync_user',
+  /** `<browser key> <user id> <session version>`: that browser logged in over HTTP. */
+  browserSignedIn: 'seats_sync_browser',
 } as const;

@@ -1,14 +1,16 @@
 // The Express app: request ids and the access log, health and readiness, JSON bodies,
-// cookies, the Origin check on state-changing requests, and the one place HTTP errors are shaped.
+// cookies, CORS and the Origin check on state-changing requests, and the one place HTTP
+// errors are shaped.
 import { randomUUID } from 'node:crypto';
 import cookieParser from 'cookie-parser';
+import cors from 'cors';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Config } from '../config.js';
 import { databaseUnavailable, isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from '../db/unavailable.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { compileTrustProxy, type TrustProxy } from './client-ip.js';
-import { isOriginAllowed } from './origin.js';
+import { isListedOrigin, isOriginAllowed } from './origin.js';
 import { sendError } from './reply.js';
 
 export interface HttpAppOptions {
@@ -26,6 +28,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by');
   const trustProxy = compileTrustProxy(config.trustProxy);
   app.set('trust proxy', trustProxy);
+  app.use(expressFourMount);
 
   app.use(requestLogger(logger, trustProxy));
   app.get('/health', (_request, response) => {
@@ -36,15 +39,36 @@ export function createHttpApp(options: HttpAppOptions): Express {
     response.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', ...detail });
   });
 
+  // Pages on another origin (ALLOWED_ORIGINS) call the API with credentials; any other
+  // origin gets no CORS header, so its browser keeps the reply from it. Preflights end here.
+  app.use(
+    cors({
+      origin: (origin, callback) => callback(null, origin !== undefined && isListedOrigin(origin, config.allowedOrigins)),
+      credentials: true,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['Content-Type'],
+      maxAge: 600,
+    }),
+  );
   app.use(express.json({ limit: '16kb' }));
   app.use(cookieParser());
   app.use(originCheck(config, trustProxy));
   options.mount(app);
 
-  app.use((_request, _response, next) => next(new AppError('NotFound', 'no such endpoint')));
+  app.use((request, _response, next) => next(new AppError('NotFound', `no endpoint ${request.method} ${request.path}`)));
   app.use(errorHandler(logger));
   return app;
 }
+
+/**
+ * The original client posts to `/api//user/<method>` (its API_URL + "/" + "/user/...").
+ * Express 4 routed that: a mount point matched with one trailing slash, so `/api/` was
+ * taken off and `/user/...` remained. Express 5 does not; this does the same for `/api`.
+ */
+const expressFourMount: RequestHandler = (request, _response, next) => {
+  if (request.url.startsWith('/api//')) request.url = `/api${request.url.slice('/api/'.length)}`;
+  next();
+};
 
 /** Probes hit every few seconds per load balancer: logged at debug, or they would be most of the log. */
 const PROBE_PATHS = new Set(['/health', '/ready']);

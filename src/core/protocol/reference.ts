@@ -4,6 +4,8 @@ import { CLOSE_CODES, ERROR_CODES } from '../errors.js';
 import { COMMON_ROUTE_ERRORS, type RouteDescriptor } from '../http/route.js';
 import { ENVELOPE_ERRORS } from './asyncapi.js';
 import type { Access, MessageDescriptor } from './handler.js';
+import { OWN_SUBPROTOCOL } from './dialect.js';
+import { DIFFERENCES } from './original-dialect.js';
 
 const ACCESS: Record<Access, string> = {
   public: 'anyone',
@@ -61,9 +63,12 @@ export function renderProtocolReference(messages: readonly MessageDescriptor[], 
     '',
     'Machine-readable: `docs/asyncapi.yaml` (AsyncAPI 3.0, the socket) and `docs/openapi.yaml` (OpenAPI 3.1, HTTP), also served with interactive viewers under `/docs/`.',
     '',
-    'One WebSocket per client at `ws(s)://<host>/ws`. Text frames of JSON only. The session is the',
-    'http-only `seats_session` cookie set by the HTTP login endpoints (see README), read when the socket',
-    'opens; log in or out, then reopen the socket.',
+    `One WebSocket per client at \`ws(s)://<host>/ws\`, asking for the subprotocol \`${OWN_SUBPROTOCOL}\` (a socket that`,
+    'names none speaks the original web client\'s dialect: see Dialects below). Text frames of JSON only.',
+    'The session is the http-only `seats_session` cookie set by the HTTP login endpoints (see README), read',
+    'when the socket opens. A login or registration over HTTP also upgrades the sockets the same browser',
+    'has open (they carry its `seats_browser` cookie, set on the first handshake): each gets the session',
+    'at once and a `user.subscribe` update. After a logout every socket of the user becomes a guest.',
     '',
     '## Envelope',
     '',
@@ -72,7 +77,7 @@ export function renderProtocolReference(messages: readonly MessageDescriptor[], 
     '- A reply echoes the request\'s `type` and `eid`. Pushes of a subscription carry the `type` and `eid` of the subscribe request.',
     '- On `status: "error"`, `data` is `{message, ...details}` (e.g. `VersionConflict` adds `version`; `ValidationError` adds `issues: [{path, message}]`).',
     '- Frames the server cannot attribute (bad JSON, binary, oversized, or an envelope whose own `type` or `eid` is invalid) are answered with `type: "error"` and `eid: ""`; an invalid `type` or `eid` is never echoed.',
-    '- Seat statuses: `VACANT | OCCUPIED | MAINTENANCE`. `RESERVED` is accepted on input as another name for `OCCUPIED` (the reference client\'s reserve button) and never sent.',
+    '- Seat statuses: `VACANT | OCCUPIED | MAINTENANCE`. `RESERVED` is accepted on input as another name for `OCCUPIED` (the original client\'s reserve button) and never sent in this dialect.',
     '- Clients apply an `update` by deep-merging it into their copy, matching array elements by `id`: every array element in an update carries its `id`.',
     '',
     '## Guarantees',
@@ -124,6 +129,27 @@ export function renderProtocolReference(messages: readonly MessageDescriptor[], 
       );
     }
   }
+  lines.push(
+    '## Dialects',
+    '',
+    `Chosen per socket by the WebSocket subprotocol. Ours is \`${OWN_SUBPROTOCOL}\` (our pages, test and bench clients ask for it).`,
+    'A socket that names no subprotocol speaks the dialect of the original Seats Sync web client',
+    '(github.com/scheron/SeatsSync, `apps/frontend`), which runs against this server unmodified.',
+    'Translation happens at the transport edge (`src/core/protocol/original-dialect.ts`); a push is serialised once per dialect in use.',
+    '',
+    'That client knows only `VACANT` and `RESERVED`: other statuses render as empty boxes that open a dead modal,',
+    'and its occupancy is RESERVED / (RESERVED + VACANT). `OCCUPIED` and `MAINTENANCE` are both seats nobody can',
+    'take, so both reach it as `RESERVED`: shown as taken, not clickable, and counted as not available.',
+    '',
+    '| | ours | original |',
+    '|---|---|---|',
+    ...DIFFERENCES.map(({ what, ours, original }) => `| ${what} | ${ours} | ${original} |`),
+    '',
+    'HTTP is shared by both: `/api//user/<method>` (the original client\'s double slash) is routed as `/api/user/<method>`,',
+    'as Express 4 did; origins in `ALLOWED_ORIGINS` get CORS with credentials (preflight included), others no CORS header;',
+    'an unknown endpoint answers 404 `RouteNotFound`; `logout` answers `{status: "guest", success: true}`.',
+    '',
+  );
   lines.push('## Error codes', '', '| code | HTTP | meaning |', '|---|---|---|');
   for (const [code, { http, description }] of Object.entries(ERROR_CODES)) lines.push(`| \`${code}\` | ${http} | ${description} |`);
   lines.push('', `Every message may also answer with the envelope errors: ${ENVELOPE_ERRORS.map((c) => `\`${c}\``).join(', ')}.`, '');

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { hasRole } from '../session.js';
 import type { Connection } from '../ws/connection.js';
-import { encodeReply, requestSchema } from './envelope.js';
+import { requestSchema } from './envelope.js';
 import { DeferredReply, HandlerReply, type MessageHandler } from './handler.js';
 
 export interface ProtocolRouterOptions {
@@ -36,19 +36,25 @@ export class ProtocolRouter {
   }
 
   async dispatch(connection: Connection, text: string): Promise<void> {
+    const dialect = connection.dialect;
+    const heartbeat = dialect.heartbeat(text);
+    if (heartbeat !== null) {
+      connection.send(heartbeat);
+      return;
+    }
     let raw: unknown;
     try {
       raw = JSON.parse(text);
     } catch {
       this.count('invalid', 'InvalidJson');
-      connection.send(encodeReply('error', '', 'error', { message: 'frame is not valid JSON' }, 'InvalidJson'));
+      connection.send(dialect.error('error', '', 'InvalidJson', { message: 'frame is not valid JSON' }));
       return;
     }
     const envelope = requestSchema.safeParse(raw);
     if (!envelope.success) {
       const { type, eid } = attribution(raw);
       this.count('invalid', 'ValidationError');
-      connection.send(encodeReply(type, eid, 'error', validationDetails(envelope.error), 'ValidationError'));
+      connection.send(dialect.error(type, eid, 'ValidationError', validationDetails(envelope.error)));
       return;
     }
     const { type, eid, data } = envelope.data;
@@ -56,7 +62,7 @@ export class ProtocolRouter {
     if (!handler) {
       // Not the client's type as a label: any string would make a new time series.
       this.count('unknown', 'UnknownMessageType');
-      connection.send(encodeReply(type, eid, 'error', { message: `unknown message type ${type}` }, 'UnknownMessageType'));
+      connection.send(dialect.error(type, eid, 'UnknownMessageType', { message: `unknown message type ${type}` }));
       return;
     }
     try {
@@ -70,14 +76,14 @@ export class ProtocolRouter {
       if (result instanceof DeferredReply) result = result.build();
       this.count(type, 'success');
       if (result instanceof HandlerReply) {
-        connection.send(encodeReply(type, eid, result.status, result.data));
+        connection.send(dialect.reply(type, eid, result.status, result.data));
         result.afterReply?.();
       } else {
-        connection.send(encodeReply(type, eid, 'success', result));
+        connection.send(dialect.reply(type, eid, 'success', result));
       }
     } catch (error) {
       this.count(type, isAppError(error) ? error.code : 'InternalServerError');
-      connection.send(this.errorReply(type, eid, error, connection.logger));
+      connection.send(this.errorReply(connection, type, eid, error));
     }
   }
 
@@ -93,7 +99,7 @@ export class ProtocolRouter {
       raw = null;
     }
     const { type, eid } = attribution(raw);
-    connection.send(encodeReply(type, eid, 'error', data, code));
+    connection.send(connection.dialect.error(type, eid, code, data));
   }
 
   private count(type: string, outcome: string): void {
@@ -111,15 +117,16 @@ export class ProtocolRouter {
     if (!hasRole(session, handler.access)) throw new AppError('Forbidden', `needs role ${handler.access}`);
   }
 
-  private errorReply(type: string, eid: string, error: unknown, logger: Logger): string {
+  private errorReply(connection: Connection, type: string, eid: string, error: unknown): string | null {
+    const { dialect, logger } = connection;
     if (!isAppError(error) && isDatabaseUnavailable(error)) error = databaseUnavailable(error, this.logger);
     if (isAppError(error)) {
-      return encodeReply(type, eid, 'error', { message: error.message, ...error.details }, error.code);
+      return dialect.error(type, eid, error.code, { message: error.message, ...error.details });
     }
     // Unexpected: log everything here, send nothing that could leak a stack or SQL.
     logger.error('handler failed', { type, eid, error: error instanceof Error ? error.stack : String(error) });
     const code: ErrorCode = 'InternalServerError';
-    return encodeReply(type, eid, 'error', { message: 'internal error' }, code);
+    return dialect.error(type, eid, code, { message: 'internal error' });
   }
 }
 

@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import { AppError, CLOSE_CODES } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { topicKind, type Metrics } from '../metrics.js';
+import { OWN_DIALECT, type Dialect } from '../protocol/dialect.js';
 import type { Session } from '../session.js';
 import { textFrameHeader } from './frame.js';
 
@@ -48,6 +49,13 @@ export class Connection {
      */
     private readonly transport: Duplex | null,
     private readonly metrics: Pick<Metrics, 'traffic' | 'subscriptions'>,
+    /** How this socket's frames look on the wire, chosen by its subprotocol (dialect.ts). */
+    readonly dialect: Dialect = OWN_DIALECT,
+    /**
+     * SHA-256 of this browser's `seats_browser` cookie, or null: an HTTP login from the same
+     * browser upgrades this socket in place (browser-id.ts).
+     */
+    readonly browser: string | null = null,
   ) {
     this.session = session;
   }
@@ -62,7 +70,9 @@ export class Connection {
     return !this.closing && this.socket.readyState === this.socket.OPEN;
   }
 
-  send(frame: string | Buffer): void {
+  /** A reply or error in this socket's dialect; null means the dialect sends none. */
+  send(frame: string | Buffer | null): void {
+    if (frame === null) return;
     if (!this.mayWrite()) return;
     // Pushes are Buffers; `ws` would send those as binary frames, which browsers hand
     // over as Blobs. The protocol is text JSON, so say so explicitly.

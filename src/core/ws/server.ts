@@ -9,12 +9,14 @@ import type { Config } from '../config.js';
 import { databaseUnavailable, isDatabaseUnavailable } from '../db/unavailable.js';
 import { CLOSE_CODES } from '../errors.js';
 import { clientIp, compileTrustProxy, type TrustProxy } from '../http/client-ip.js';
-import { isOriginAllowed } from '../http/origin.js';
+import { isOriginAllowed, requestScheme } from '../http/origin.js';
 import type { Logger } from '../logger.js';
 import type { Metrics, UpgradeRefusal } from '../metrics.js';
-import { encodeReply } from '../protocol/envelope.js';
+import { OWN_DIALECT, OWN_SUBPROTOCOL } from '../protocol/dialect.js';
+import { ORIGINAL_DIALECT } from '../protocol/original-dialect.js';
 import type { ProtocolRouter } from '../protocol/router.js';
 import type { Session } from '../session.js';
+import { browserKeyOf, newBrowserId } from './browser-id.js';
 import { Connection } from './connection.js';
 
 export interface WsServerOptions {
@@ -46,6 +48,7 @@ export class WsServer {
   private heartbeatWalkStartedAt = -Infinity;
   private accepting = true;
   private readonly trustProxy: TrustProxy;
+  private readonly newBrowserCookies = new WeakMap<IncomingMessage, string>();
 
   constructor(private readonly options: WsServerOptions) {
     this.trustProxy = compileTrustProxy(options.config.trustProxy);
@@ -55,6 +58,15 @@ export class WsServer {
       maxPayload: ws.maxPayloadBytes * HARD_PAYLOAD_FACTOR,
       perMessageDeflate: ws.perMessageDeflate,
       clientTracking: false,
+      // Our own clients ask for our subprotocol; a socket asking for none speaks the
+      // original client's dialect. Anything else is answered without a subprotocol,
+      // which a browser treats as a failed handshake.
+      handleProtocols: (protocols) => (protocols.has(OWN_SUBPROTOCOL) ? OWN_SUBPROTOCOL : false),
+    });
+    // A browser's first socket gives it the cookie that later logins find it by.
+    this.wss.on('headers', (headers, request) => {
+      const cookie = this.newBrowserCookies.get(request);
+      if (cookie) headers.push(`Set-Cookie: ${cookie}`);
     });
     // One timer for all sockets, not one per socket, pinging a slice of them per tick:
     // pinging 20,000 sockets in one turn blocks the event loop for a second, which every
@@ -74,6 +86,11 @@ export class WsServer {
   /** Connections of one user, for live downgrades on logout or role change. */
   connectionsOf(userId: number): Connection[] {
     return [...this.connections].filter((c) => c.session?.userId === userId);
+  }
+
+  /** Connections of one browser (browser-id.ts), for upgrades on an HTTP login. */
+  connectionsOfBrowser(browserKey: string): Connection[] {
+    return [...this.connections].filter((c) => c.browser === browserKey);
   }
 
   private async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -105,10 +122,11 @@ export class WsServer {
       return this.refuse(socket, 'auth_error', 500, 'Internal Server Error');
     }
     if (socket.destroyed) return;
+    const browser = this.browserOf(request);
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       // From here the WebSocket listens for the socket's errors.
       socket.off('error', guard);
-      this.accept(ws, socket, request, session);
+      this.accept(ws, socket, request, session, browser);
     });
   }
 
@@ -117,7 +135,17 @@ export class WsServer {
     rejectUpgrade(socket, status, text);
   }
 
-  private accept(socket: WebSocket, transport: Duplex, request: IncomingMessage, session: Session | null): void {
+  /** The browser's key from its cookie; a browser without one gets one with this handshake. */
+  private browserOf(request: IncomingMessage): string {
+    const secure = requestScheme(request, this.trustProxy) === 'https';
+    const known = browserKeyOf(request, secure);
+    if (known !== null) return known;
+    const created = newBrowserId(secure);
+    this.newBrowserCookies.set(request, created.setCookie);
+    return created.key;
+  }
+
+  private accept(socket: WebSocket, transport: Duplex, request: IncomingMessage, session: Session | null, browser: string): void {
     const { ws: limits } = this.options.config;
     const ip = clientIp(request, this.trustProxy);
     // Caps are enforced after the handshake so the client gets a readable close code
@@ -131,7 +159,8 @@ export class WsServer {
     // `ws` writes its frames to the same stream; a compressing socket's frames are its own.
     const direct = socket.extensions === '' ? transport : null;
     const { metrics } = this.options;
-    const connection = new Connection(randomUUID(), socket, ip, session, limits, this.options.logger, direct, metrics);
+    const dialect = socket.protocol === OWN_SUBPROTOCOL ? OWN_DIALECT : ORIGINAL_DIALECT;
+    const connection = new Connection(randomUUID(), socket, ip, session, limits, this.options.logger, direct, metrics, dialect, browser);
     this.connections.add(connection);
     this.perIp.set(ip, ipCount + 1);
     // The kind at connect time: a later login or logout does not move it between kinds.
@@ -198,7 +227,7 @@ export class WsServer {
       connection.close(closeCode, message);
       return;
     }
-    connection.send(encodeReply('error', '', 'error', { message }, code));
+    connection.send(connection.dialect.error('error', '', code, { message }));
   }
 
   /**

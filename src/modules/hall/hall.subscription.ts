@@ -5,7 +5,7 @@
 // the subscriber and writes the reply and the missed updates, so no version can slip
 // between "what the client was sent" and "what it will be pushed".
 import { AppError } from '../../core/errors.js';
-import { encodePushBody } from '../../core/protocol/envelope.js';
+import { Push } from '../../core/protocol/dialect.js';
 import { DeferredReply, HandlerReply } from '../../core/protocol/handler.js';
 import type { Connection } from '../../core/ws/connection.js';
 import type { CommittedChange } from '../seat/index.js';
@@ -60,7 +60,7 @@ export function createHallSubscriptions(store: HallStore, readLog: ChangeLogRead
         const recent = current.ring.from(since);
         if (recent) {
           return resumed(current, connection, eid, since, (tail) => {
-            for (const entry of recent) connection.sendPush(entry.body, tail);
+            for (const entry of recent) for (const body of entry.push.bodiesFor(connection.dialect)) connection.sendPush(body, tail);
           });
         }
         if (!logged) return snapshot(current, connection, eid);
@@ -71,7 +71,9 @@ export function createHallSubscriptions(store: HallStore, readLog: ChangeLogRead
         if (!rest || !complete) return snapshot(current, connection, eid);
         const missed = current.replay(since, [...logged, ...rest.map((entry) => entry.change)]);
         return resumed(current, connection, eid, since, (tail) => {
-          for (const update of missed) connection.sendPush(encodePushBody('hall.subscribe', 'update', update), tail);
+          for (const update of missed) {
+            for (const body of new Push('hall.subscribe', 'update', update).bodiesFor(connection.dialect)) connection.sendPush(body, tail);
+          }
         });
       });
     },

@@ -7,7 +7,7 @@ import type { Route } from '../../core/http/route.js';
 import type { Logger } from '../../core/logger.js';
 import type { MessageHandler } from '../../core/protocol/handler.js';
 import type { Session } from '../../core/session.js';
-import type { Connection } from '../../core/ws/connection.js';
+import { browserKeyOf } from '../../core/ws/browser-id.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { RecentUsers } from './recent-users.js';
 import { readSessionCookie } from './session-cookie.js';
@@ -17,7 +17,7 @@ import { createUserHandlers } from './user.controller.js';
 import { createUserModel } from './user.model.js';
 import { createUserRoutes } from './user.routes.js';
 import { createUserService } from './user.service.js';
-import { UserSubscriptions } from './user.subscription.js';
+import { UserSubscriptions, type UserConnections } from './user.subscription.js';
 
 export { userMessages } from './user.controller.js';
 
@@ -25,6 +25,7 @@ export { roleSchema, usernameSchema } from './user.types.js';
 export type { UserStatus } from './user.types.js';
 export type { UserAdmin } from './user.admin.js';
 export { userRouteDescriptors } from './user.routes.js';
+export type { UserConnections } from './user.subscription.js';
 
 export interface UserModuleDeps {
   prisma: PrismaClient;
@@ -32,7 +33,7 @@ export interface UserModuleDeps {
   config: Config;
   logger: Logger;
   bus: ChangeBus;
-  connections: { connectionsOf(userId: number): Connection[] };
+  connections: UserConnections;
 }
 
 export interface UserModule {
@@ -71,7 +72,15 @@ export function createUserModule(deps: UserModuleDeps): UserModule {
   });
 
   return {
-    routes: createUserRoutes(service, deps.config.sessionTtlSeconds),
+    routes: createUserRoutes(service, deps.config.sessionTtlSeconds, (request, session) => {
+      const browser = browserKeyOf(request, request.secure);
+      if (browser === null) return;
+      // Every instance (this one too) upgrades the sockets it holds for that browser.
+      const payload = `${browser} ${session.userId} ${session.sessionVersion}`;
+      deps.bus.notify(CHANNELS.browserSignedIn, payload).catch((error: unknown) => {
+        logger.error('sign-in notification failed', { userId: session.userId, error: error instanceof Error ? error.message : String(error) });
+      });
+    }),
     async authenticate(request) {
       const session = await service.upgradeSession(readSessionCookie(request));
       if (session) subscriptions.remember(session.userId);

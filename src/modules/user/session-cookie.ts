@@ -4,7 +4,8 @@
 //
 // The registration cookie binds a pending registration to the browser that started it
 // (auth_start sets it, register and auth_reset need it): same flags, but only sent to
-// /api/user and only for as long as a registration lives.
+// /api and only for as long as a registration lives. /api, not /api/user: the original
+// client posts to /api//user/register, which a Path=/api/user cookie does not match.
 import type { IncomingMessage } from 'node:http';
 import type { CookieOptions } from 'express';
 
@@ -19,7 +20,7 @@ export function sessionCookieOptions(secure: boolean, ttlSeconds?: number): Cook
 }
 
 export function registrationCookieOptions(secure: boolean, ttlSeconds?: number): CookieOptions {
-  return { ...sessionCookieOptions(secure, ttlSeconds), path: '/api/user' };
+  return { ...sessionCookieOptions(secure, ttlSeconds), path: '/api' };
 }
 
 /**

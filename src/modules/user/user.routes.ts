@@ -23,7 +23,7 @@ import {
   authStartBody,
   authStartReplySchema,
   emptyBody,
-  guestStatusSchema,
+  loggedOutSchema,
   loginBody,
   recoveryCodesBody,
   recoveryCodesReplySchema,
@@ -41,7 +41,7 @@ export const userRouteDescriptors = {
     path: '/api/user/auth_start',
     summary: 'Start a login or a registration',
     description:
-      'Existing user: log in next. New name: a pending registration (10 minutes) with the `otpauth://` URI and its QR code as a PNG data URL, bound to this browser by the `seats_registration` cookie (HttpOnly, SameSite=Strict, Path=/api/user, Secure over TLS; only its SHA-256 is stored). The same browser may restart it; another browser cannot until it expires. Usernames are lower-cased.',
+      'Existing user: log in next. New name: a pending registration (10 minutes) with the `otpauth://` URI and its QR code as a PNG data URL, bound to this browser by the `seats_registration` cookie (HttpOnly, SameSite=Strict, Path=/api so that the original client\'s `/api//user/register` gets it too, Secure over TLS; only its SHA-256 is stored). The same browser may restart it; another browser cannot until it expires. Usernames are lower-cased.',
     who: 'anyone',
     body: authStartBody,
     reply: authStartReplySchema,
@@ -85,7 +85,8 @@ export const userRouteDescriptors = {
     description: 'Ends every session of the user (all sockets are downgraded live, on every instance) and clears the cookie.',
     who: 'anyone',
     body: emptyBody,
-    reply: guestStatusSchema,
+    // `success` for the original web client, whose server answered logout with {success: true}.
+    reply: loggedOutSchema,
     errors: [],
   }),
   status: defineRoute({
@@ -110,10 +111,15 @@ export const userRouteDescriptors = {
   }),
 } as const;
 
-export function createUserRoutes(service: UserService, sessionTtlSeconds: number): Route[] {
-  function setSession(request: Request, response: Response, signedIn: SignedIn): void {
+/**
+ * `signedIn` runs after a login or registration has set the session cookie: it upgrades
+ * the sockets this browser has open (user.subscription.ts).
+ */
+export function createUserRoutes(service: UserService, sessionTtlSeconds: number, signedIn: (request: Request, session: Session) => void): Route[] {
+  function setSession(request: Request, response: Response, session: SignedIn): void {
     // request.secure: TLS here, or X-Forwarded-Proto from a proxy that TRUST_PROXY trusts.
-    response.cookie(SESSION_COOKIE, signedIn.token, sessionCookieOptions(request.secure, sessionTtlSeconds));
+    response.cookie(SESSION_COOKIE, session.token, sessionCookieOptions(request.secure, sessionTtlSeconds));
+    signedIn(request, session.session);
   }
 
   function clearSession(request: Request, response: Response): void {
@@ -162,7 +168,7 @@ export function createUserRoutes(service: UserService, sessionTtlSeconds: number
       const session = await currentSession(request);
       if (session) await service.logout(session);
       clearSession(request, response);
-      return { status: 'guest' };
+      return { status: 'guest', success: true };
     }),
     handleRoute(d.status, async (request, response) => {
       const session = await currentSession(request);

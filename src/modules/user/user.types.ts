@@ -47,6 +47,7 @@ export const setRoleData = z.object({ username: usernameSchema, role: roleSchema
 
 // Replies and pushes
 export const guestStatusSchema = z.strictObject({ status: z.literal('guest') });
+export const loggedOutSchema = z.strictObject({ status: z.literal('guest'), success: z.literal(true) });
 export const signedInStatusSchema = z.strictObject({ status: z.literal('user'), username: z.string(), role: roleSchema });
 export const userStatusSchema = z.discriminatedUnion('status', [guestStatusSchema, signedInStatusSchema]);
 export type UserStatus = z.output<typeof userStatusSchema>;

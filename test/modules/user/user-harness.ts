@@ -46,7 +46,7 @@ export async function startUserHarness(options: { env?: Record<string, string>; 
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   const bus = await createBus(db, logger);
   let ws: WsServer | undefined;
-  const module = createUserModule({ prisma: db.prisma, config, logger, bus, connections: { connectionsOf: (id) => ws?.connectionsOf(id) ?? [] } });
+  const module = createUserModule({ prisma: db.prisma, config, logger, bus, connections: { connectionsOf: (id) => ws?.connectionsOf(id) ?? [], connectionsOfBrowser: (key) => ws?.connectionsOfBrowser(key) ?? [] } });
   await module.start();
   const metrics = createMetrics();
   const router = new ProtocolRouter({ handlers: module.handlers, publicRead: config.publicRead, logger, metrics });

@@ -7,6 +7,8 @@ import { authApi } from './auth-api.js';
 export interface LoginPanel {
   /** Back to the username step, e.g. after logout. */
   reset(): void;
+  /** The recovery codes of a new enrolment are on screen (shown once: nothing may hide them). */
+  showingRecoveryCodes(): boolean;
 }
 
 /** `onLoggedIn` runs once the session cookie is set (and the recovery codes were acknowledged). */
@@ -88,6 +90,7 @@ export function createLoginPanel(onLoggedIn: () => void): LoginPanel {
   });
   byId('recovery-done').addEventListener('click', () => {
     byId('recovery-codes').replaceChildren(); // shown once: not kept in the page either
+    recovery.hidden = true;
     onLoggedIn();
   });
 
@@ -96,5 +99,6 @@ export function createLoginPanel(onLoggedIn: () => void): LoginPanel {
       usernameInput.value = '';
       show(usernameForm);
     },
+    showingRecoveryCodes: () => !recovery.hidden,
   };
 }

@@ -6,7 +6,7 @@
 // stage; only `docker build` itself is not run here. PostgreSQL only: the image's
 // compose stack runs on it, and the npm install makes this the slowest test (~30 s).
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -96,21 +96,17 @@ describe('production layout', () => {
         const before = listing(app);
 
         const port = await freePort();
-        child = spawn(process.execPath, ['scripts/start.mjs'], {
-          cwd: app,
-          ...user,
-          env: {
-            PATH: process.env.PATH,
-            NODE_ENV: 'production',
-            HOST: '127.0.0.1',
-            PORT: String(port),
-            DATABASE_URL: database.databaseUrl,
-            DATA_DIR: data,
-            SHUTDOWN_DRAIN_MS: '0',
-            ...SECRETS,
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
+        const env = {
+          PATH: process.env.PATH,
+          NODE_ENV: 'production',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          DATABASE_URL: database.databaseUrl,
+          DATA_DIR: data,
+          SHUTDOWN_DRAIN_MS: '0',
+          ...SECRETS,
+        };
+        child = spawn(process.execPath, ['scripts/start.mjs'], { cwd: app, ...user, env, stdio: ['ignore', 'pipe', 'pipe'] });
         let output = '';
         child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
         child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -135,6 +131,11 @@ describe('production layout', () => {
         const { rows } = await db.query<{ count: string }>('SELECT count(*) FROM hall');
         await db.end();
         assert.equal(rows[0]!.count, '0');
+
+        // The bundled role command line runs there too (no sources, no TypeScript loader).
+        const cli = spawnSync(process.execPath, ['dist/user.js', 'set-role', 'nobody_enrolled', 'admin'], { cwd: app, ...user, env, encoding: 'utf8' });
+        assert.equal(cli.status, 1, cli.stderr);
+        assert.match(cli.stderr, /^UserNotFound: /);
 
         child.kill('SIGTERM');
         assert.equal(await exited, 0, output);

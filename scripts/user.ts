@@ -36,7 +36,7 @@ if (!task) {
 
 const config = loadConfig();
 const logger = createLogger(config);
-const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, cacheDir: config.cacheDir, logger });
 const admin = createUserAdminTools({
   prisma: db.prisma,
   logger,

@@ -62,7 +62,7 @@ describe('readiness', () => {
   });
 
   it('is 503 from SIGTERM on, before the sockets get their close frame, while /health stays 200', async () => {
-    const server = await spawnServer(database, { SHUTDOWN_DRAIN_MS: '3000' });
+    const server = await spawnServer(database, { SHUTDOWN_DRAIN_MS: '2000' });
     const client = await TestClient.connect(server.wsUrl);
     await client.call('cinemas.subscribe', null, 's');
     server.child.kill('SIGTERM');

@@ -4,6 +4,7 @@
 // stack per request; afterwards the same server serves again, without a restart, and a
 // subscriber sees every change it missed.
 import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { userWithRole } from '../support/auth.js';
 import { firstHall, flipped, type HallSnapshot } from '../support/halls.js';
@@ -23,7 +24,7 @@ describe('PostgreSQL outage', { skip: onPostgres && throwawayPostgresAvailable()
   before(async () => {
     cluster = await createThrowawayPostgres();
     const dataDir = tempDir('seats-sync-outage-');
-    server = await startTestServer({ database: { databaseUrl: cluster.url, dataDir, drop: async () => undefined } });
+    server = await startTestServer({ database: { databaseUrl: cluster.url, dataDir, drop: () => rm(dataDir, { recursive: true, force: true }) } });
     const user = await userWithRole(server.url, server.server.database.prisma, 'outagestaff', 'staff');
     staff = await TestClient.connect(server.wsUrl, { cookie: user.cookie });
     display = await TestClient.connect(server.wsUrl);
@@ -34,6 +35,7 @@ describe('PostgreSQL outage', { skip: onPostgres && throwawayPostgresAvailable()
     await staff?.close();
     await display?.close();
     await server?.close();
+    await server?.database.drop();
     cluster?.remove();
   });
 

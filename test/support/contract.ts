@@ -69,3 +69,24 @@ export function assertHttpContract(path: string, httpStatus: number, raw: unknow
   const parsed = route.reply.safeParse(data);
   if (!parsed.success) throw new Error(`contract violation: ${path} reply does not match its schema: ${z.prettifyError(parsed.error)}`);
 }
+
+/** Follows one socket: which frames answer a request it sent, and whether each frame keeps the contract. */
+export class SocketContract {
+  /** `type eid` of requests sent whose reply has not come yet. */
+  private readonly awaitingReply = new Set<string>();
+
+  sent(text: string): void {
+    try {
+      const { type, eid } = JSON.parse(text) as { type?: unknown; eid?: unknown };
+      if (typeof type === 'string' && typeof eid === 'string') this.awaitingReply.add(`${type} ${eid}`);
+    } catch {
+      // not JSON: the server answers with type "error", never a reply to check
+    }
+  }
+
+  /** Why the frame breaks the contract, or null. */
+  received(frame: { type?: unknown; eid?: unknown; status?: unknown }): string | null {
+    const isReply = frame.status !== 'update' && this.awaitingReply.delete(`${String(frame.type)} ${String(frame.eid)}`);
+    return contractViolation(frame, isReply);
+  }
+}

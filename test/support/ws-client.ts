@@ -4,7 +4,7 @@
 // frame that breaks the contract fails every wait of this client and its close().
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { contractViolation } from './contract.js';
+import { SocketContract } from './contract.js';
 
 export interface Frame {
   type: string;
@@ -19,8 +19,7 @@ export class TestClient {
   readonly frames: Frame[] = [];
   closeCode: number | undefined;
   private waiters: { predicate: (frame: Frame) => boolean; resolve: (frame: Frame) => void; reject: (error: Error) => void }[] = [];
-  /** `type eid` of requests sent whose reply has not come yet. */
-  private readonly awaitingReply = new Set<string>();
+  private readonly contract = new SocketContract();
   /** The first frame that broke the contract. */
   private violation: Error | undefined;
   readonly closed: Promise<number>;
@@ -52,7 +51,7 @@ export class TestClient {
   }
 
   sendRaw(data: string | Buffer, binary = false): void {
-    if (!binary) this.expectReply(data.toString());
+    if (!binary) this.contract.sent(data.toString());
     this.socket.send(data, { binary });
   }
 
@@ -65,7 +64,7 @@ export class TestClient {
       `reply to ${type}`,
     );
     const frame = JSON.stringify({ type, data, eid, ts: Date.now() });
-    this.expectReply(frame);
+    this.contract.sent(frame);
     this.socket.send(frame);
     return reply;
   }
@@ -113,19 +112,8 @@ export class TestClient {
     return code;
   }
 
-  private expectReply(text: string): void {
-    try {
-      const { type, eid } = JSON.parse(text) as { type?: unknown; eid?: unknown };
-      if (typeof type === 'string' && typeof eid === 'string') this.awaitingReply.add(`${type} ${eid}`);
-    } catch {
-      // not JSON: the server answers with type "error", never a reply to check
-    }
-  }
-
   private check(frame: Frame): void {
-    const key = `${frame.type} ${frame.eid}`;
-    const isReply = frame.status !== 'update' && this.awaitingReply.delete(key);
-    const violation = contractViolation(frame, isReply);
+    const violation = this.contract.received(frame);
     if (!violation || this.violation) return;
     this.violation = new Error(`contract violation: ${violation}`);
     for (const waiter of this.waiters) waiter.reject(this.violation);

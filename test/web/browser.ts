@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { buildWebPages, DEFAULT_DIST_DIR } from '../../scripts/build-web.js';
 import { ProtocolClient, type SocketConstructor } from '../../web/client/protocol-client.js';
+import { SocketContract } from '../support/contract.js';
 
 // Flags per /work/.library/env/machines/node-svc.md: without the networking ones,
 // Chromium keeps calling out of a closed network.
@@ -44,11 +45,26 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/** A protocol client from Node, logged in when given a session cookie. */
+/**
+ * A protocol client from Node, logged in when given a session cookie. Every frame it
+ * receives is checked against the message descriptors; a frame that breaks the contract
+ * throws (an uncaught error fails the running test).
+ */
 export function nodeClient(wsUrl: string, cookie?: string): ProtocolClient {
   class CookieSocket extends WebSocket {
+    private readonly contract = new SocketContract();
+
     constructor(url: string) {
       super(url, cookie ? { headers: { cookie } } : {});
+      this.on('message', (data) => {
+        const violation = this.contract.received(JSON.parse(data.toString()) as object);
+        if (violation) throw new Error(`contract violation: ${violation}`);
+      });
+    }
+
+    override send(data: string): void {
+      this.contract.sent(data);
+      super.send(data);
     }
   }
   const client = new ProtocolClient({ url: wsUrl, WebSocket: CookieSocket as SocketConstructor, reconnectDelayMs: { min: 50, max: 500 } });

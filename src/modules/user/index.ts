@@ -21,7 +21,7 @@ import { UserSubscriptions } from './user.subscription.js';
 
 export { userMessages } from './user.controller.js';
 
-export { roleSchema, usernameSchema } from './user.types.js';
+export { roleSchema, usernameSchema, type UserStatus } from './user.types.js';
 export type { UserAdmin } from './user.admin.js';
 export { userRouteDescriptors } from './user.routes.js';
 

@@ -8,7 +8,7 @@ import { CHANNELS, type ChangeBus } from './core/bus/bus.js';
 import { PgliteBus } from './core/bus/pglite-bus.js';
 import { PostgresBus } from './core/bus/postgres-bus.js';
 import type { Config } from './core/config.js';
-import { openDatabase, type Database } from './core/db/index.js';
+import { openDatabase, readEpoch, type Database } from './core/db/index.js';
 import { createHttpApp } from './core/http/app.js';
 import { mountRoutes } from './core/http/route.js';
 import type { Logger } from './core/logger.js';
@@ -63,6 +63,7 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       prisma,
       logger,
       historySize: config.hallHistorySize,
+      epoch: await readEpoch(prisma),
       changesAfter: (hallId, after) => seats!.changesAfter(hallId, after),
       readLog: (hallId, after, upTo, maxEvents) => seats!.readLog(hallId, after, upTo, maxEvents),
       onCounts: cinemas.hallCountsChanged,

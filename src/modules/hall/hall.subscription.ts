@@ -35,8 +35,11 @@ export function createHallSubscriptions(store: HallStore, readLog: ChangeLogRead
   }
 
   return {
-    async subscribe(connection: Connection, eid: string, hallId: number, since: number | undefined): Promise<DeferredReply> {
+    async subscribe(connection: Connection, eid: string, request: { id: number; since_version?: number; epoch?: string }): Promise<DeferredReply> {
+      const hallId = request.id;
       let state = await store.get(hallId);
+      // Versions of another database history (restored, or made anew) mean nothing here.
+      const since = request.epoch !== undefined && request.epoch !== state.epoch ? undefined : request.since_version;
       if (since !== undefined && since > state.version) {
         // Ahead of us: another instance may have told the client of versions our NOTIFY
         // has not brought yet. Read the log before calling it a reset database.

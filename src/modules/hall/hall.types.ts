@@ -5,7 +5,8 @@ import { idSchema as id, timestampSchema } from '../../core/protocol/schemas.js'
 import { seatStatusChangeSchema, seatStatusOutSchema, seatTypeViewSchema, statusCountsSchema } from '../seat/index.js';
 
 export const hallIdSchema = z.object({ id });
-export const hallSubscribeSchema = z.object({ id, since_version: z.number().int().min(0).optional() });
+/** `epoch` with `since_version`: resume only within that database history, else a snapshot. */
+export const hallSubscribeSchema = z.object({ id, since_version: z.number().int().min(0).optional(), epoch: z.string().min(1).max(64).optional() });
 /** By hall id, or by the subscribe request's eid (the reference client's `sub_eid`). */
 export const hallUnsubscribeSchema = z.union([z.object({ id }), z.object({ sub_eid: z.string().min(1).max(128) })]);
 export const hallRenameSchema = z.object({ id, name: z.string().trim().min(1).max(80) });
@@ -45,6 +46,8 @@ export const hallViewSchema = z.strictObject({
   rows: z.number().int().positive(),
   places: z.number().int().positive(),
   version: z.number().int().min(0),
+  /** The database's epoch: send it back with since_version to resume. */
+  epoch: z.string(),
   seats: z.array(seatViewSchema),
   seat_types: z.array(seatTypeCountsSchema),
 });

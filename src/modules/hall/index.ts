@@ -20,6 +20,8 @@ export interface HallModuleDeps {
   prisma: PrismaClient;
   logger: Logger;
   historySize: number;
+  /** The database's epoch (core/db/epoch.ts). */
+  epoch: string;
   changesAfter(hallId: number, afterVersion: number): Promise<CommittedChange[]>;
   readLog: ChangeLogReader;
   onCounts(hallId: number, version: number, totals: StatusCounts): void;
@@ -32,6 +34,7 @@ export function createHallModule(deps: HallModuleDeps) {
     loadHall: model.loadHall,
     changesAfter: deps.changesAfter,
     historySize: deps.historySize,
+    epoch: deps.epoch,
     logger: deps.logger,
     onCounts: deps.onCounts,
   });

@@ -14,11 +14,12 @@ import { mountRoutes } from './core/http/route.js';
 import type { Logger } from './core/logger.js';
 import { ProtocolRouter } from './core/protocol/router.js';
 import { resolveSecrets } from './core/secrets.js';
+import { Connections } from './core/ws/connections.js';
 import { WsServer } from './core/ws/server.js';
 import { demoTemplateContents, seedDemoData } from './demo/seed.js';
 import { createCinemaModule } from './modules/cinema/index.js';
 import { createHallModule } from './modules/hall/index.js';
-import { createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
+import { createChangeLog, createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
 import { createUserModule } from './modules/user/index.js';
 import { mountApiDocs } from './web/docs.js';
 import { mountWebPages } from './web/pages.js';
@@ -56,20 +57,19 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
     };
 
     const cinemas = createCinemaModule({ prisma, announce });
-    // The hall store and the seat module need each other (the store applies the seat
-    // module's commits and reads its change log), so the log is reached through `seats`.
-    let seats: ReturnType<typeof createSeatModule> | undefined;
+    // One direction: the change log first, then the halls that read it, then the seat
+    // writer that hands its commits to the hall store.
+    const changeLog = createChangeLog(prisma);
     const halls = createHallModule({
       prisma,
       logger,
       historySize: config.hallHistorySize,
       epoch: await readEpoch(prisma),
-      changesAfter: (hallId, after) => seats!.changesAfter(hallId, after),
-      readLog: (hallId, after, upTo, maxEvents) => seats!.readLog(hallId, after, upTo, maxEvents),
+      changeLog,
       onCounts: cinemas.hallCountsChanged,
       announce,
     });
-    seats = createSeatModule({
+    const seats = createSeatModule({
       prisma,
       sql: (text, params) => database.sql(text, params),
       // PGlite has one connection: a second batch would only wait for the first.
@@ -79,8 +79,8 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
     });
     closers.unshift(async () => halls.store.close());
 
-    let ws: WsServer | undefined;
-    const users = createUserModule({ prisma, config, logger, bus, connections: { connectionsOf: (id) => ws?.connectionsOf(id) ?? [] } });
+    const connections = new Connections();
+    const users = createUserModule({ prisma, config, logger, bus, connections });
 
     await listenForSeatChanges(bus, halls.store);
     await bus.listen(CHANNELS.catalogChanged, (what) => void applyCatalogChange(what));
@@ -101,7 +101,7 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       publicRead: config.publicRead,
       logger,
     });
-    ws = new WsServer({ config, router, logger, authenticate: (request) => users.authenticate(request) });
+    const ws = new WsServer({ config, router, logger, connections, authenticate: (request) => users.authenticate(request) });
 
     const app = createHttpApp({
       config,
@@ -130,10 +130,9 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
     }
     logger.info('seats sync listening', { port, wsPort, database: database.kind, tls: config.tls !== undefined });
 
-    const wsServer = ws;
     closers.unshift(async () => {
       for (const s of servers) s.close();
-      await wsServer.close(config.shutdownTimeoutMs / 2);
+      await ws.close(config.shutdownTimeoutMs / 2);
       for (const s of servers) s.closeAllConnections();
     });
     return { port, wsPort, database, close: () => runClosers(closers, logger) };

@@ -25,7 +25,7 @@ export function isOriginAllowed(request: IncomingMessage, policy: OriginPolicy, 
 }
 
 /** https when the connection is TLS, or when a trusted proxy says the client's was. */
-export function requestScheme(request: IncomingMessage, trustProxy: TrustProxy): 'http' | 'https' {
+function requestScheme(request: IncomingMessage, trustProxy: TrustProxy): 'http' | 'https' {
   if ((request.socket as TLSSocket).encrypted) return 'https';
   const forwarded = request.headers['x-forwarded-proto'];
   const proto = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();

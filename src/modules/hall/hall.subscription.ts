@@ -8,14 +8,11 @@ import { AppError } from '../../core/errors.js';
 import { encodePushBody } from '../../core/protocol/envelope.js';
 import { DeferredReply, HandlerReply } from '../../core/protocol/handler.js';
 import type { Connection } from '../../core/ws/connection.js';
-import type { CommittedChange } from '../seat/index.js';
+import type { ChangeLog, CommittedChange } from '../seat/index.js';
 import { hallTopic, type HallState } from './hall.state.js';
 import type { HallStore } from './hall.store.js';
 
-/** The durable log after a version, or null when it holds more than `maxEvents` events. */
-export type ChangeLogReader = (hallId: number, afterVersion: number, upToVersion: number, maxEvents: number) => Promise<CommittedChange[] | null>;
-
-export function createHallSubscriptions(store: HallStore, readLog: ChangeLogReader) {
+export function createHallSubscriptions(store: HallStore, changeLog: ChangeLog) {
   function register(state: HallState, connection: Connection, eid: string) {
     const topic = state.topic;
     // Claim the slot first: it throws when the connection has too many subscriptions.
@@ -50,7 +47,7 @@ export function createHallSubscriptions(store: HallStore, readLog: ChangeLogRead
       const needsLog = since !== undefined && since < state.version && !state.ring.from(since);
       if (needsLog) {
         // Replaying more events than the hall has seats costs more than a snapshot.
-        logged = await readLog(hallId, since, state.version, state.seatCount);
+        logged = await changeLog.readLog(hallId, since, state.version, state.seatCount);
       }
 
       return new DeferredReply(() => {

@@ -19,7 +19,7 @@ const seatGeometry = {
   rotation: z.number(),
 };
 
-export const seatViewSchema = z.strictObject({
+const seatViewSchema = z.strictObject({
   id,
   row: z.number().int().positive(),
   place: z.number().int().positive(),
@@ -30,7 +30,7 @@ export const seatViewSchema = z.strictObject({
 });
 export type SeatView = z.output<typeof seatViewSchema>;
 
-export const seatTypeCountsSchema = z.strictObject({
+const seatTypeCountsSchema = z.strictObject({
   ...seatTypeViewSchema.shape,
   seats_count: z.number().int().min(0),
   seats: statusCountsSchema,
@@ -67,7 +67,7 @@ export const hallResumedSchema = z.strictObject({ id, version: z.number().int().
 
 export const hallRenamedSchema = z.strictObject({ id, name: z.string() });
 
-export const layoutSeatSchema = z.strictObject({
+const layoutSeatSchema = z.strictObject({
   row: z.number().int().positive(),
   place: z.number().int().positive(),
   ...seatGeometry,

@@ -10,7 +10,7 @@ import type { Session } from '../../core/session.js';
 import type { Connection } from '../../core/ws/connection.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { RecentUsers } from './recent-users.js';
-import { readSessionCookie } from './session-cookie.js';
+import { readUpgradeSessionCookie } from './session-cookie.js';
 import { createUserAdmin, type UserAdmin } from './user.admin.js';
 import { createUserHandlers } from './user.controller.js';
 
@@ -72,7 +72,7 @@ export function createUserModule(deps: UserModuleDeps): UserModule {
   return {
     routes: createUserRoutes(service, deps.config.sessionTtlSeconds),
     async authenticate(request) {
-      const session = await service.upgradeSession(readSessionCookie(request));
+      const session = await service.upgradeSession(readUpgradeSessionCookie(request));
       if (session) subscriptions.remember(session.userId);
       return session;
     },

@@ -8,7 +8,7 @@ import { CHANNELS, type ChangeBus } from './core/bus/bus.js';
 import { PgliteBus } from './core/bus/pglite-bus.js';
 import { PostgresBus } from './core/bus/postgres-bus.js';
 import type { Config } from './core/config.js';
-import { openDatabase, type Database } from './core/db/index.js';
+import { openDatabase, readEpoch, type Database } from './core/db/index.js';
 import { createHttpApp } from './core/http/app.js';
 import { createMetricsServer, metricsRoute } from './core/http/metrics-endpoint.js';
 import { mountRoutes } from './core/http/route.js';
@@ -17,11 +17,12 @@ import { createMetrics, type Metrics } from './core/metrics.js';
 import { ProtocolRouter } from './core/protocol/router.js';
 import { Readiness } from './core/readiness.js';
 import { resolveSecrets } from './core/secrets.js';
+import { Connections } from './core/ws/connections.js';
 import { WsServer } from './core/ws/server.js';
 import { demoTemplateContents, seedDemoData } from './demo/seed.js';
 import { createCinemaModule } from './modules/cinema/index.js';
 import { createHallModule } from './modules/hall/index.js';
-import { createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
+import { createChangeLog, createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
 import { createUserModule } from './modules/user/index.js';
 import { mountApiDocs } from './web/docs.js';
 import { mountWebPages } from './web/pages.js';
@@ -67,20 +68,20 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
     };
 
     const cinemas = createCinemaModule({ prisma, announce });
-    // The hall store and the seat module need each other (the store applies the seat
-    // module's commits and reads its change log), so the log is reached through `seats`.
-    let seats: ReturnType<typeof createSeatModule> | undefined;
+    // One direction: the change log first, then the halls that read it, then the seat
+    // writer that hands its commits to the hall store.
+    const changeLog = createChangeLog(prisma);
     const halls = createHallModule({
       prisma,
       logger,
       metrics,
       historySize: config.hallHistorySize,
-      changesAfter: (hallId, after) => seats!.changesAfter(hallId, after),
-      readLog: (hallId, after, upTo, maxEvents) => seats!.readLog(hallId, after, upTo, maxEvents),
+      epoch: await readEpoch(prisma),
+      changeLog,
       onCounts: cinemas.hallCountsChanged,
       announce,
     });
-    seats = createSeatModule({
+    const seats = createSeatModule({
       prisma,
       sql: (text, params) => database.sql(text, params),
       // PGlite has one connection: a second batch would only wait for the first.
@@ -98,8 +99,8 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
     });
     closers.unshift(async () => halls.store.close());
 
-    let ws: WsServer | undefined;
-    const users = createUserModule({ prisma, config, logger, bus, connections: { connectionsOf: (id) => ws?.connectionsOf(id) ?? [], connectionsOfBrowser: (key) => ws?.connectionsOfBrowser(key) ?? [] } });
+    const connections = new Connections();
+    const users = createUserModule({ prisma, config, logger, bus, connections });
 
     await listenForSeatChanges(bus, halls.store);
     await bus.listen(CHANNELS.catalogChanged, (what) => void applyCatalogChange(what));
@@ -125,7 +126,7 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       logger,
       metrics,
     });
-    ws = new WsServer({ config, router, logger, metrics, authenticate: (request) => users.authenticate(request) });
+    const ws = new WsServer({ config, router, logger, metrics, connections, authenticate: (request) => users.authenticate(request) });
 
     const app = createHttpApp({
       config,
@@ -158,10 +159,9 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
     }
     logger.info('seats sync listening', { port, wsPort, metricsPort, database: database.kind, tls: config.tls !== undefined });
 
-    const wsServer = ws;
     closers.unshift(async () => {
       for (const s of servers) s.close();
-      await wsServer.close(config.shutdownTimeoutMs / 2);
+      await ws.close(config.shutdownTimeoutMs / 2);
       for (const s of servers) s.closeAllConnections();
     });
     return {

@@ -9,8 +9,8 @@ import { buildWebPages, DEFAULT_DIST_DIR } from '../../scripts/build-web.js';
 import { ProtocolClient, type SocketConstructor } from '../../web/client/protocol-client.js';
 import { SocketContract } from '../support/contract.js';
 
-// Flags per /work/.library/env/machines/node-svc.md: without the networking ones,
-// Chromium keeps calling out of a closed network.
+// Without the networking flags, headless Chromium keeps calling out (updates, sync,
+// QUIC probes), which fails slowly on a closed network.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export const VIEWPORTS = { tv: { width: 1920, height: 1080 }, phone: { width: 390, height: 844 } } as const;

@@ -1,5 +1,5 @@
 // Server mode: one dedicated pg.Client per process holds every LISTEN (Prisma has none).
-// Measured (shared/design/postgres-bus.md): a killed listener emits error + end within
+// Measured (docs/database.md, "PostgreSQL as the change bus"): a killed listener emits error + end within
 // ~5 ms, cannot be reused, and everything notified while it is down is lost; so on any
 // loss we make a new client, LISTEN again, and tell listeners to catch up from the rows.
 // A periodic `SELECT 1` catches silent network drops that TCP would take minutes to see.

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Database } from './database.js';
 import { applyMigrations, type MigratorOptions } from './migrator.js';
 
-/** Measured best for one hot hall (shared/design/postgres-bus.md): 50 did worse than 10. */
+/** Measured best for one hot hall (docs/database.md): 50 did worse than 10. */
 const POOL_SIZE = 10;
 
 export async function openPostgres(connectionString: string, logger: Logger, migrator: MigratorOptions): Promise<Database> {

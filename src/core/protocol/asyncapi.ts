@@ -66,7 +66,7 @@ export const SEATS_DIALECT: SocketDialect = {
 /** Errors any message may answer with, before or around its handler. */
 export const ENVELOPE_ERRORS: ErrorCode[] = ['InvalidJson', 'ValidationError', 'UnknownMessageType', 'MessageTooLarge', 'BinaryNotSupported', 'RateLimitExceeded', 'ServiceUnavailable', 'InternalServerError'];
 
-export function errorsOf(message: MessageDescriptor): ErrorCode[] {
+function errorsOf(message: MessageDescriptor): ErrorCode[] {
   // `reader` messages need a session only while PUBLIC_READ is off.
   const access: ErrorCode[] = message.access === 'public' ? [] : message.access === 'reader' ? ['Unauthorized'] : ['Unauthorized', 'Forbidden'];
   return [...new Set([...message.errors, ...access, ...ENVELOPE_ERRORS])];

@@ -10,6 +10,7 @@
 // not read at all).
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 
 export const BROWSER_COOKIE = 'seats_browser';
 const SECURE_BROWSER_COOKIE = `__Host-${BROWSER_COOKIE}`;
@@ -26,8 +27,14 @@ export function browserKeyOf(request: IncomingMessage, secure: boolean): string 
 /** A new browser id: the cookie to set on the handshake and the key to file the socket under. */
 export function newBrowserId(secure: boolean): { key: string; setCookie: string } {
   const value = randomBytes(32).toString('base64url');
-  const flags = `Path=/; Max-Age=${BROWSER_COOKIE_MAX_AGE_S}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
-  return { key: keyOf(value), setCookie: `${secure ? SECURE_BROWSER_COOKIE : BROWSER_COOKIE}=${value}; ${flags}` };
+  const setCookie = serializeCookie(secure ? SECURE_BROWSER_COOKIE : BROWSER_COOKIE, value, {
+    path: '/',
+    maxAge: BROWSER_COOKIE_MAX_AGE_S,
+    httpOnly: true,
+    sameSite: 'strict',
+    secure,
+  });
+  return { key: keyOf(value), setCookie };
 }
 
 function keyOf(value: string): string {
@@ -36,10 +43,5 @@ function keyOf(value: string): string {
 
 function readCookie(request: IncomingMessage, name: string): string | null {
   const header = request.headers.cookie;
-  if (!header) return null;
-  for (const pair of header.split(';')) {
-    const separator = pair.indexOf('=');
-    if (separator >= 0 && pair.slice(0, separator).trim() === name) return pair.slice(separator + 1).trim();
-  }
-  return null;
+  return header ? (parseCookies(header)[name] ?? null) : null;
 }

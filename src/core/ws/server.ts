@@ -18,12 +18,15 @@ import type { ProtocolRouter } from '../protocol/router.js';
 import type { Session } from '../session.js';
 import { browserKeyOf, newBrowserId } from './browser-id.js';
 import { Connection } from './connection.js';
+import type { Connections } from './connections.js';
 
 export interface WsServerOptions {
   config: Pick<Config, 'ws' | 'allowedOrigins' | 'publicUrl' | 'trustProxy'>;
   router: ProtocolRouter;
   logger: Logger;
   metrics: Metrics;
+  /** Where open connections are registered (shared with the modules that look them up). */
+  connections: Connections;
   /** Reads the session cookie of the upgrade request; null for a guest. */
   authenticate(request: IncomingMessage): Promise<Session | null>;
   path?: string;
@@ -36,7 +39,7 @@ const HEARTBEAT_TICK_MS = 100;
 const HARD_PAYLOAD_FACTOR = 4;
 
 export class WsServer {
-  readonly connections = new Set<Connection>();
+  private readonly connections: Connections;
   private readonly perIp = new Map<string, number>();
   private readonly wss: WebSocketServer;
   private readonly heartbeat: NodeJS.Timeout;
@@ -51,6 +54,7 @@ export class WsServer {
   private readonly newBrowserCookies = new WeakMap<IncomingMessage, string>();
 
   constructor(private readonly options: WsServerOptions) {
+    this.connections = options.connections;
     this.trustProxy = compileTrustProxy(options.config.trustProxy);
     const { ws } = options.config;
     this.wss = new WebSocketServer({
@@ -81,16 +85,6 @@ export class WsServer {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       void this.handleUpgrade(request, socket, head);
     });
-  }
-
-  /** Connections of one user, for live downgrades on logout or role change. */
-  connectionsOf(userId: number): Connection[] {
-    return [...this.connections].filter((c) => c.session?.userId === userId);
-  }
-
-  /** Connections of one browser (browser-id.ts), for upgrades on an HTTP login. */
-  connectionsOfBrowser(browserKey: string): Connection[] {
-    return [...this.connections].filter((c) => c.browser === browserKey);
   }
 
   private async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {

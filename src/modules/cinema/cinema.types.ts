@@ -15,7 +15,7 @@ export const cinemaUpdateSchema = z
 export const cinemaIdSchema = z.object({ id });
 export const cinemasUnsubscribeSchema = z.null().or(z.object({ sub_eid: z.string().min(1).max(128).optional() }));
 
-export const hallSummarySchema = z.strictObject({
+const hallSummarySchema = z.strictObject({
   id,
   name: z.string(),
   rows: z.number().int().positive(),

@@ -32,7 +32,7 @@ export const hallMessages = {
   subscribe: defineMessage({
     type: 'hall.subscribe',
     description:
-      'Live seat map of a hall. Without `since_version`: reply `snapshot` (the hall.get shape). With `since_version` inside the retained log: reply `success` `{id, version: since_version, resumed: true}` then one `update` push per missed version, in order; otherwise (too old, a gap larger than the hall, or a version from the future) a `snapshot` reply. Then pushes: `update` once per committed version (version = previous + 1: a gap means resubscribe with since_version); `snapshot` (full hall) after an admin change such as a rename; `update` `{id, deleted: true}` when the hall is deleted (the subscription ends).',
+      'Live seat map of a hall. Without `since_version`, or with an `epoch` other than the database\'s (it was restored or made anew since): reply `snapshot` (the hall.get shape, with `epoch`). With `since_version` (and the snapshot\'s `epoch`) inside the retained log: reply `success` `{id, version: since_version, resumed: true}` then one `update` push per missed version, in order; otherwise (too old, a gap larger than the hall, or a version from the future) a `snapshot` reply. Then pushes: `update` once per committed version (version = previous + 1: a gap means resubscribe with since_version); `snapshot` (full hall) after an admin change such as a rename; `update` `{id, deleted: true}` when the hall is deleted (the subscription ends).',
     access: 'reader',
     data: hallSubscribeSchema,
     reply: z.union([hallViewSchema, hallResumedSchema]),
@@ -86,7 +86,7 @@ export function createHallHandlers(service: HallService, subscriptions: ReturnTy
   const m = hallMessages;
   return [
     handleMessage(m.get, (_context, data) => service.get(data.id)),
-    handleMessage(m.subscribe, ({ connection, eid }, data) => subscriptions.subscribe(connection, eid, data.id, data.since_version)),
+    handleMessage(m.subscribe, ({ connection, eid }, data) => subscriptions.subscribe(connection, eid, data)),
     handleMessage(m.unsubscribe, ({ connection }, data) => subscriptions.unsubscribe(connection, data)),
     handleMessage(m.preview, (_context, data) => service.preview(data.layout)),
     handleMessage(m.create, (_context, data) => service.create(data)),

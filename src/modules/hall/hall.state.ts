@@ -33,7 +33,13 @@ export class HallState {
   private readonly seatTypes = new Map<number, SeatTypeState>();
   private snapshotJson: string | null = null;
 
-  constructor(row: HallRow, historySize: number, topic?: Topic) {
+  constructor(
+    row: HallRow,
+    historySize: number,
+    /** The database's epoch, in every snapshot. */
+    readonly epoch: string,
+    topic?: Topic,
+  ) {
     const { seats, seat_types, version, ...meta } = row;
     this.id = row.id;
     this.meta = meta;
@@ -68,6 +74,7 @@ export class HallState {
     return {
       ...this.meta,
       version: this.version,
+      epoch: this.epoch,
       seats: [...this.seats.values()],
       seat_types: [...this.seatTypes.values()].map((t) => ({
         ...t.view,

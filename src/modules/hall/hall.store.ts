@@ -14,11 +14,13 @@ export interface HallStoreDeps {
   loadHall(id: number): Promise<HallRow | null>;
   changesAfter(hallId: number, afterVersion: number): Promise<CommittedChange[]>;
   historySize: number;
+  /** The database's epoch, carried by every snapshot. */
+  epoch: string;
   /** Halls kept in memory without subscribers before the oldest are dropped. */
   maxIdleHalls?: number;
   /**
    * Every loaded hall re-reads its log this often: the safety net for a notification
-   * lost in a way nothing reported (postgres-bus.md: "and periodically as a safety net").
+   * lost in a way nothing reported (docs/database.md, "PostgreSQL as the change bus").
    */
   sweepIntervalMs?: number;
   logger: Logger;
@@ -142,7 +144,7 @@ export class HallStore implements ChangeSink, SeatChangeListener {
     if (!loading) {
       loading = this.deps.loadHall(id).then((row) => {
         if (!row) return null;
-        const state = this.states.get(id) ?? new HallState(row, this.deps.historySize);
+        const state = this.states.get(id) ?? new HallState(row, this.deps.historySize, this.deps.epoch);
         this.states.set(id, state);
         this.evictIdle();
         this.deps.metrics.hallsLoaded.set(this.states.size);

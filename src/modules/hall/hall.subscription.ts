@@ -8,14 +8,11 @@ import { AppError } from '../../core/errors.js';
 import { Push } from '../../core/protocol/dialect.js';
 import { DeferredReply, HandlerReply } from '../../core/protocol/handler.js';
 import type { Connection } from '../../core/ws/connection.js';
-import type { CommittedChange } from '../seat/index.js';
+import type { ChangeLog, CommittedChange } from '../seat/index.js';
 import { hallTopic, type HallState } from './hall.state.js';
 import type { HallStore } from './hall.store.js';
 
-/** The durable log after a version, or null when it holds more than `maxEvents` events. */
-export type ChangeLogReader = (hallId: number, afterVersion: number, upToVersion: number, maxEvents: number) => Promise<CommittedChange[] | null>;
-
-export function createHallSubscriptions(store: HallStore, readLog: ChangeLogReader) {
+export function createHallSubscriptions(store: HallStore, changeLog: ChangeLog) {
   function register(state: HallState, connection: Connection, eid: string) {
     const topic = state.topic;
     // Claim the slot first: it throws when the connection has too many subscriptions.
@@ -35,8 +32,11 @@ export function createHallSubscriptions(store: HallStore, readLog: ChangeLogRead
   }
 
   return {
-    async subscribe(connection: Connection, eid: string, hallId: number, since: number | undefined): Promise<DeferredReply> {
+    async subscribe(connection: Connection, eid: string, request: { id: number; since_version?: number; epoch?: string }): Promise<DeferredReply> {
+      const hallId = request.id;
       let state = await store.get(hallId);
+      // Versions of another database history (restored, or made anew) mean nothing here.
+      const since = request.epoch !== undefined && request.epoch !== state.epoch ? undefined : request.since_version;
       if (since !== undefined && since > state.version) {
         // Ahead of us: another instance may have told the client of versions our NOTIFY
         // has not brought yet. Read the log before calling it a reset database.
@@ -47,7 +47,7 @@ export function createHallSubscriptions(store: HallStore, readLog: ChangeLogRead
       const needsLog = since !== undefined && since < state.version && !state.ring.from(since);
       if (needsLog) {
         // Replaying more events than the hall has seats costs more than a snapshot.
-        logged = await readLog(hallId, since, state.version, state.seatCount);
+        logged = await changeLog.readLog(hallId, since, state.version, state.seatCount);
       }
 
       return new DeferredReply(() => {

@@ -6,7 +6,8 @@ import { timestampSchema } from '../../core/protocol/schemas.js';
 import { seatStatusChangeSchema, seatStatusOutSchema, seatTypeViewSchema, statusCountsSchema } from '../seat/index.js';
 
 export const hallIdSchema = z.object({ id });
-export const hallSubscribeSchema = z.object({ id, since_version: int4Schema.optional() });
+/** `epoch` with `since_version`: resume only within that database history, else a snapshot. */
+export const hallSubscribeSchema = z.object({ id, since_version: int4Schema.optional(), epoch: z.string().min(1).max(64).optional() });
 /** By hall id, or by the subscribe request's eid (the reference client's `sub_eid`). */
 export const hallUnsubscribeSchema = z.union([z.object({ id }), z.object({ sub_eid: z.string().min(1).max(128) })]);
 export const hallNameSchema = nameSchema(80);
@@ -20,7 +21,7 @@ const seatGeometry = {
   rotation: z.number(),
 };
 
-export const seatViewSchema = z.strictObject({
+const seatViewSchema = z.strictObject({
   id,
   row: z.number().int().positive(),
   place: z.number().int().positive(),
@@ -31,7 +32,7 @@ export const seatViewSchema = z.strictObject({
 });
 export type SeatView = z.output<typeof seatViewSchema>;
 
-export const seatTypeCountsSchema = z.strictObject({
+const seatTypeCountsSchema = z.strictObject({
   ...seatTypeViewSchema.shape,
   seats_count: z.number().int().min(0),
   seats: statusCountsSchema,
@@ -47,6 +48,8 @@ export const hallViewSchema = z.strictObject({
   rows: z.number().int().positive(),
   places: z.number().int().positive(),
   version: z.number().int().min(0),
+  /** The database's epoch: send it back with since_version to resume. */
+  epoch: z.string(),
   seats: z.array(seatViewSchema),
   seat_types: z.array(seatTypeCountsSchema),
 });
@@ -66,7 +69,7 @@ export const hallResumedSchema = z.strictObject({ id, version: z.number().int().
 
 export const hallRenamedSchema = z.strictObject({ id, name: z.string() });
 
-export const layoutSeatSchema = z.strictObject({
+const layoutSeatSchema = z.strictObject({
   row: z.number().int().positive(),
   place: z.number().int().positive(),
   ...seatGeometry,

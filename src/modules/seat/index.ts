@@ -10,8 +10,9 @@ import { createSeatService, type ChangeSink } from './seat.service.js';
 
 export { seatMessages } from './seat.controller.js';
 
-export { listenForSeatChanges, type SeatChangeListener } from './seat.subscription.js';
+export { listenForSeatChanges, type SeatChangeListener } from './seat.listener.js';
 export type { ChangeSink } from './seat.service.js';
+export { createChangeLog, type ChangeLog } from './seat.change-log.js';
 export * from './seat.types.js';
 
 export function createSeatModule(deps: {
@@ -25,8 +26,5 @@ export function createSeatModule(deps: {
   const service = createSeatService(model, deps.sink, deps.onCatalogChanged);
   return {
     handlers: createSeatHandlers(service),
-    /** The durable change log, for catch-up and resume. */
-    changesAfter: service.changesAfter,
-    readLog: service.readLog,
   };
 }

@@ -15,7 +15,7 @@ export function emptyCounts(): StatusCounts {
 }
 
 /** The reference client's reserve button sends RESERVED: another name for OCCUPIED, never sent back. */
-export const seatStatusSchema = z.preprocess(
+const seatStatusSchema = z.preprocess(
   (value) => (value === 'RESERVED' ? 'OCCUPIED' : value),
   z.enum(SEAT_STATUSES),
 );
@@ -75,7 +75,7 @@ export const seatStatusChangeSchema = z.strictObject({ id, status: seatStatusOut
 export const markSeatsReplySchema = z.strictObject({ id, version: z.number().int().min(0), seats: z.array(seatStatusChangeSchema) });
 export type MarkSeatsReply = z.output<typeof markSeatsReplySchema>;
 
-export const historyEntrySchema = z.strictObject({
+const historyEntrySchema = z.strictObject({
   version: z.number().int().positive(),
   seat_id: id,
   row: z.number().int().positive(),

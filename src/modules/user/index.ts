@@ -10,7 +10,7 @@ import type { Session } from '../../core/session.js';
 import { browserKeyOf } from '../../core/ws/browser-id.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { RecentUsers } from './recent-users.js';
-import { readSessionCookie } from './session-cookie.js';
+import { readUpgradeSessionCookie } from './session-cookie.js';
 import { createUserAdmin, type UserAdmin } from './user.admin.js';
 import { createUserHandlers } from './user.controller.js';
 
@@ -21,8 +21,7 @@ import { UserSubscriptions, type UserConnections } from './user.subscription.js'
 
 export { userMessages } from './user.controller.js';
 
-export { roleSchema, usernameSchema } from './user.types.js';
-export type { UserStatus } from './user.types.js';
+export { roleSchema, usernameSchema, type UserStatus } from './user.types.js';
 export type { UserAdmin } from './user.admin.js';
 export { userRouteDescriptors } from './user.routes.js';
 export type { UserConnections } from './user.subscription.js';
@@ -82,7 +81,7 @@ export function createUserModule(deps: UserModuleDeps): UserModule {
       });
     }),
     async authenticate(request) {
-      const session = await service.upgradeSession(readSessionCookie(request));
+      const session = await service.upgradeSession(readUpgradeSessionCookie(request));
       if (session) subscriptions.remember(session.userId);
       return session;
     },

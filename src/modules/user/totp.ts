@@ -2,7 +2,7 @@
 // SHA1, 6 digits, 30 s steps, a 160-bit secret (RFC 4226 section 4 recommends 160 bits).
 import { generateSecret, generateURI, verify } from 'otplib';
 
-export const TOTP_ISSUER = 'Seats Sync';
+const TOTP_ISSUER = 'Seats Sync';
 const PERIOD_SECONDS = 30;
 /** One step either side of now, for clock drift and typing time (RFC 6238 section 5.2). */
 const WINDOW_STEPS = 1;

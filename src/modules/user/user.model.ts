@@ -2,7 +2,8 @@
 // beyond what has to be atomic in one statement (or one locking transaction): those
 // conditions live in the WHERE clause so they hold across server instances. Every
 // timestamp these rules compare is the database's now(), never an instance's clock.
-import { Prisma, type PrismaClient, type User } from '../../generated/prisma/client.js';
+import { isUniqueViolation } from '../../core/db/prisma-errors.js';
+import type { PrismaClient, User } from '../../generated/prisma/client.js';
 import type { Role } from '../../core/session.js';
 import type { UserSummary } from './user.types.js';
 
@@ -182,7 +183,3 @@ export function createUserModel(prisma: PrismaClient) {
 }
 
 export type UserModel = ReturnType<typeof createUserModel>;
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}

@@ -17,7 +17,7 @@ export const usernameSchema = z
   .toLowerCase();
 
 /** The 6-digit code an authenticator app shows. */
-export const totpCodeSchema = z.string().regex(/^\d{6}$/, 'must be 6 digits');
+const totpCodeSchema = z.string().regex(/^\d{6}$/, 'must be 6 digits');
 
 /**
  * A one-time recovery code, as shown at registration: four groups of four base32
@@ -28,7 +28,7 @@ export const recoveryCodeSchema = z
   .regex(/^[a-z2-7]{4}(-[a-z2-7]{4}){3}$/i, 'must look like abcd-efgh-ijkl-mnop')
   .transform((code) => code.toLowerCase());
 
-export const loginCodeSchema = z.union([totpCodeSchema, recoveryCodeSchema], {
+const loginCodeSchema = z.union([totpCodeSchema, recoveryCodeSchema], {
   error: 'must be a 6-digit code or a recovery code',
 });
 
@@ -59,7 +59,7 @@ export function userStatus(user: { username: string; role: Role }): UserStatus {
 export const userRoleSchema = z.strictObject({ username: z.string(), role: roleSchema });
 
 /** A row of user.list, for the admin page. */
-export const userSummarySchema = z.strictObject({
+const userSummarySchema = z.strictObject({
   username: z.string(),
   role: roleSchema,
   created_at: timestampSchema,

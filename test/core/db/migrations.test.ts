@@ -10,6 +10,7 @@ const EXPECTED_TABLES = [
   '_prisma_migrations',
   'app_user',
   'cinema',
+  'database_epoch',
   'hall',
   'login_failure',
   'pending_registration',

@@ -10,6 +10,7 @@ import { loadConfig } from '../../../src/core/config.js';
 import { createMetrics } from '../../../src/core/metrics.js';
 import { createLogger } from '../../../src/core/logger.js';
 import { ProtocolRouter } from '../../../src/core/protocol/router.js';
+import { Connections } from '../../../src/core/ws/connections.js';
 import { WsServer } from '../../../src/core/ws/server.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { TestClient } from '../../support/ws-client.js';
@@ -65,7 +66,7 @@ describe('heartbeat period on a controlled clock', () => {
     const config = loadConfig({ NODE_ENV: 'test', WS_PING_INTERVAL_MS: String(PERIOD_MS) });
     const logger = createLogger({ log: { level: 'error', format: 'json' } });
     const metrics = createMetrics();
-    ws = new WsServer({ config, logger, metrics, router: new ProtocolRouter({ handlers: [], publicRead: true, logger, metrics }), authenticate: async () => null });
+    ws = new WsServer({ config, logger, metrics, connections: new Connections(), router: new ProtocolRouter({ handlers: [], publicRead: true, logger, metrics }), authenticate: async () => null });
     http = createServer();
     ws.attach(http);
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

@@ -16,6 +16,7 @@ import { createLogger, type Logger } from '../../../src/core/logger.js';
 import { createMetrics } from '../../../src/core/metrics.js';
 import { ProtocolRouter } from '../../../src/core/protocol/router.js';
 import { resolveSecrets } from '../../../src/core/secrets.js';
+import { Connections } from '../../../src/core/ws/connections.js';
 import { WsServer } from '../../../src/core/ws/server.js';
 import type { PrismaClient } from '../../../src/generated/prisma/client.js';
 import { createUserModule, type UserModule } from '../../../src/modules/user/index.js';
@@ -45,12 +46,12 @@ export async function startUserHarness(options: { env?: Record<string, string>; 
   const config = resolveSecrets(rawConfig, logger);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   const bus = await createBus(db, logger);
-  let ws: WsServer | undefined;
-  const module = createUserModule({ prisma: db.prisma, config, logger, bus, connections: { connectionsOf: (id) => ws?.connectionsOf(id) ?? [], connectionsOfBrowser: (key) => ws?.connectionsOfBrowser(key) ?? [] } });
+  const connections = new Connections();
+  const module = createUserModule({ prisma: db.prisma, config, logger, bus, connections });
   await module.start();
   const metrics = createMetrics();
   const router = new ProtocolRouter({ handlers: module.handlers, publicRead: config.publicRead, logger, metrics });
-  ws = new WsServer({ config, router, logger, metrics, authenticate: (request) => module.authenticate(request) });
+  const ws = new WsServer({ config, router, logger, metrics, connections, authenticate: (request) => module.authenticate(request) });
   const app = createHttpApp({
     config,
     logger,
@@ -61,7 +62,6 @@ export async function startUserHarness(options: { env?: Record<string, string>; 
   ws.attach(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const wsServer = ws;
   return {
     url: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
@@ -72,7 +72,7 @@ export async function startUserHarness(options: { env?: Record<string, string>; 
     database,
     async close() {
       server.close();
-      await wsServer.close(500);
+      await ws.close(500);
       server.closeAllConnections();
       await bus.close();
       await db.close();

@@ -44,7 +44,7 @@ describe('API reference pages', { skip: process.env.TEST_DATABASE_URL ? 'runs on
   it('renders the socket protocol with the AsyncAPI viewer', async () => {
     const { page, foreign, errors } = await open('/docs/socket');
     // The title, then one operation per message under its id (the sidebar repeats both, hidden).
-    await page.getByText('Seats Sync socket protocol 0.1.0').filter({ visible: true }).first().waitFor({ timeout: 20_000 });
+    await page.getByText('Seats Sync socket protocol 0.1.0').filter({ visible: true }).first().waitFor({ timeout: 60_000 });
     await page.getByText('seats.hall.update_seat_status', { exact: true }).filter({ visible: true }).first().waitFor();
     assert.deepEqual(foreign, []);
     assert.deepEqual(errors, []);
@@ -53,7 +53,7 @@ describe('API reference pages', { skip: process.env.TEST_DATABASE_URL ? 'runs on
 
   it('renders the HTTP endpoints with the OpenAPI viewer', async () => {
     const { page, foreign, errors } = await open('/docs/http');
-    await page.locator('.opblock-summary-path', { hasText: '/api/user/login' }).first().waitFor({ timeout: 20_000 });
+    await page.locator('.opblock-summary-path', { hasText: '/api/user/login' }).first().waitFor({ timeout: 60_000 });
     assert.deepEqual(foreign, []);
     assert.deepEqual(errors, []);
     await page.close();

@@ -147,7 +147,7 @@ export function renderProtocolReference(messages: readonly MessageDescriptor[], 
     '',
     'HTTP is shared by both: `/api//user/<method>` (the original client\'s double slash) is routed as `/api/user/<method>`,',
     'as Express 4 did; origins in `ALLOWED_ORIGINS` get CORS with credentials (preflight included), others no CORS header;',
-    'an unknown endpoint answers 404 `RouteNotFound`; `logout` answers `{status: "guest", success: true}`.',
+    'an unknown endpoint answers 404 `NotFound` (the original server said `RouteNotFound`; its client reads neither); `logout` answers `{status: "guest", success: true}`.',
     '',
   );
   lines.push('## Error codes', '', '| code | HTTP | meaning |', '|---|---|---|');

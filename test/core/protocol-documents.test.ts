@@ -9,7 +9,8 @@ import { parse } from 'yaml';
 import { MESSAGES, ROUTES } from '../../src/handlers.js';
 import { PROTOCOL_DOCUMENTS } from '../../scripts/protocol-documents.js';
 
-describe('generated protocol documents', () => {
+// No database here: it runs in the PGlite run only.
+describe('generated protocol documents', { skip: process.env.TEST_DATABASE_URL ? 'runs on PGlite only' : false }, () => {
   for (const [file, render] of Object.entries(PROTOCOL_DOCUMENTS)) {
     it(`${file} is up to date (run \`npm run docs:protocol\` after changing a descriptor)`, () => {
       assert.equal(readFileSync(file, 'utf8'), render());

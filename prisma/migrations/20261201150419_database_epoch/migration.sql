@@ -2,7 +2,9 @@
 -- mean the same thing only within one epoch, so clients resume only within it. A new
 -- database gets its epoch here; a copied or restored one gets a new one from
 -- `npm run db:new-epoch` (a new embedded data folder copied from a template renews it
--- on its own).
+-- on its own). One row, the one with id = true: the code reads and renews only that
+-- one. (No CHECK constraint: Prisma's schema engine cannot describe one on PostgreSQL,
+-- docs/database.md, "Adapter defects worked around", 1.)
 
 -- CreateTable
 CREATE TABLE "database_epoch" (
@@ -10,9 +12,7 @@ CREATE TABLE "database_epoch" (
     "epoch" UUID NOT NULL DEFAULT gen_random_uuid(),
     "started_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "database_epoch_pkey" PRIMARY KEY ("id"),
-    -- One row only.
-    CONSTRAINT "database_epoch_single_row" CHECK ("id")
+    CONSTRAINT "database_epoch_pkey" PRIMARY KEY ("id")
 );
 
 INSERT INTO "database_epoch" DEFAULT VALUES;

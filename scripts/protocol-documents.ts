@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { renderOpenApi } from '../src/core/http/openapi.js';
-import { renderAsyncApi } from '../src/core/protocol/asyncapi.js';
+import { ORIGINAL_CLIENT_DIALECT, renderAsyncApi, SEATS_DIALECT } from '../src/core/protocol/asyncapi.js';
 import { renderProtocolReference } from '../src/core/protocol/reference.js';
 import { MESSAGES, ROUTES } from '../src/handlers.js';
 
@@ -17,6 +17,6 @@ function yaml(document: object): string {
 
 export const PROTOCOL_DOCUMENTS: Record<string, () => string> = {
   'docs/protocol.md': () => renderProtocolReference(MESSAGES, ROUTES),
-  'docs/asyncapi.yaml': () => yaml(renderAsyncApi(MESSAGES, { version, description: 'Every socket message of Seats Sync: requests, replies, subscription pushes and errors.' })),
+  'docs/asyncapi.yaml': () => yaml(renderAsyncApi(MESSAGES, { version, description: 'Every socket message of Seats Sync: requests, replies, subscription pushes and errors, in both dialects (ours, and the original web client\'s).' }, [SEATS_DIALECT, ORIGINAL_CLIENT_DIALECT])),
   'docs/openapi.yaml': () => yaml(renderOpenApi(ROUTES, { version, description: 'The HTTP login endpoints of Seats Sync; the live data is on the WebSocket (docs/asyncapi.yaml).' })),
 };

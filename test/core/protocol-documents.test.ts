@@ -29,6 +29,16 @@ describe('generated protocol documents', { skip: process.env.TEST_DATABASE_URL ?
     }
   });
 
+  it("docs/asyncapi.yaml describes the original client's dialect: RESERVED, null error data, no answer to an unsubscribe", () => {
+    const spec = parse(readFileSync('docs/asyncapi.yaml', 'utf8')) as { channels: Record<string, { messages: Record<string, { payload: { properties: { data: unknown } } }> }> };
+    const original = spec.channels.original!.messages;
+    const seats = original['hall.get.reply']!.payload.properties.data as { properties: { seats: { items: { properties: { status: { enum: string[] } } } } } };
+    assert.deepEqual(seats.properties.seats.items.properties.status.enum, ['VACANT', 'RESERVED']);
+    assert.deepEqual(original['hall.get.error']!.payload.properties.data, { type: 'null' });
+    assert.equal(original['hall.unsubscribe.reply'], undefined);
+    assert.ok(spec.channels.seats!.messages['hall.unsubscribe.reply']);
+  });
+
   it('docs/openapi.yaml is a valid OpenAPI 3.1 document with every route', async () => {
     const result = await validate('docs/openapi.yaml');
     const spec = parse(readFileSync('docs/openapi.yaml', 'utf8')) as { openapi: string; paths: Record<string, unknown> };

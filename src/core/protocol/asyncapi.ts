@@ -4,6 +4,7 @@
 // more entry in the list, not another generator.
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
+import { OWN_SUBPROTOCOL } from './dialect.js';
 import type { MessageDescriptor, PushStatus } from './handler.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -23,6 +24,8 @@ export interface SocketDialect {
   reply(type: string, statuses: string[], data: JsonSchema): JsonSchema;
   /** An error reply of `type` with one of `codes`. */
   error(type: string, codes: ErrorCode[]): JsonSchema;
+  /** Requests this dialect never answers (neither reply nor error). */
+  unanswered?(type: string): boolean;
 }
 
 const errorData: JsonSchema = {
@@ -37,8 +40,9 @@ const errorData: JsonSchema = {
 export const SEATS_DIALECT: SocketDialect = {
   id: 'seats',
   title: 'Seats Sync socket',
-  description: 'One WebSocket per client; text frames of JSON only. The session is the HttpOnly `seats_session` cookie read when the socket opens.',
+  description: `One WebSocket per client, asking for the subprotocol \`${OWN_SUBPROTOCOL}\`; text frames of JSON only. The session is the HttpOnly \`seats_session\` cookie read when the socket opens.`,
   address: '/ws',
+  subprotocol: OWN_SUBPROTOCOL,
   request: (type, data) => ({
     type: 'object',
     required: ['type', 'eid', 'data'],
@@ -65,6 +69,61 @@ export const SEATS_DIALECT: SocketDialect = {
 
 /** Errors any message may answer with, before or around its handler. */
 export const ENVELOPE_ERRORS: ErrorCode[] = ['InvalidJson', 'ValidationError', 'UnknownMessageType', 'MessageTooLarge', 'BinaryNotSupported', 'RateLimitExceeded', 'ServiceUnavailable', 'InternalServerError'];
+
+/**
+ * The original web client's dialect (original-dialect.ts): a socket that names no
+ * subprotocol. Same envelope; in its data a seat status is `VACANT` or `RESERVED` and counts
+ * are `{VACANT, RESERVED}`, a cinemas update is one cinema per push, the user has no role,
+ * errors carry `data: null`, and unsubscribes get no answer.
+ */
+export const ORIGINAL_CLIENT_DIALECT: SocketDialect = {
+  id: 'original',
+  title: 'Original web client dialect',
+  description: 'The same endpoint for a socket that names no subprotocol: the dialect of the original Seats Sync web client. docs/protocol.md ("Dialects") lists every difference; the text frame `1` is answered `1`.',
+  address: '/ws',
+  request: SEATS_DIALECT.request,
+  reply: (type, statuses, data) => {
+    let translated = toOriginalData(data);
+    // One push per cinema instead of one array of them.
+    if (type === 'cinemas.subscribe' && statuses.length === 1 && statuses[0] === 'update' && translated.type === 'array') translated = translated.items as JsonSchema;
+    if (type === 'user.subscribe') translated = withoutProperty(translated, 'role');
+    return SEATS_DIALECT.reply(type, statuses, translated);
+  },
+  error: (type, codes) => ({
+    type: 'object',
+    required: ['type', 'eid', 'ts', 'status', 'data', 'error'],
+    properties: { type: { const: type }, eid: { type: 'string' }, ts: { type: 'number' }, status: { const: 'error' }, data: { type: 'null' }, error: { enum: codes } },
+  }),
+  unanswered: (type) => type.endsWith('.unsubscribe'),
+};
+
+const OUR_STATUSES = JSON.stringify(['VACANT', 'OCCUPIED', 'MAINTENANCE']);
+
+/** A data schema as the original dialect sends it: RESERVED for OCCUPIED and MAINTENANCE, in statuses and counts. */
+function toOriginalData(schema: unknown): JsonSchema {
+  if (Array.isArray(schema)) return schema.map(toOriginalData) as unknown as JsonSchema;
+  if (typeof schema !== 'object' || schema === null) return schema as JsonSchema;
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = toOriginalData(value);
+  if (JSON.stringify(out.enum) === OUR_STATUSES) out.enum = ['VACANT', 'RESERVED'];
+  const properties = out.properties as Record<string, JsonSchema> | undefined;
+  if (properties && 'OCCUPIED' in properties && 'MAINTENANCE' in properties) {
+    out.properties = { VACANT: properties.VACANT, RESERVED: properties.OCCUPIED };
+    out.required = ['VACANT', 'RESERVED'];
+  }
+  return out;
+}
+
+function withoutProperty(schema: JsonSchema, name: string): JsonSchema {
+  if (Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf)) {
+    const key = Array.isArray(schema.anyOf) ? 'anyOf' : 'oneOf';
+    return { ...schema, [key]: (schema[key] as JsonSchema[]).map((s) => withoutProperty(s, name)) };
+  }
+  const properties = schema.properties as Record<string, JsonSchema> | undefined;
+  if (!properties || !(name in properties)) return schema;
+  const { [name]: _dropped, ...rest } = properties;
+  return { ...schema, properties: rest, required: (schema.required as string[] | undefined)?.filter((r) => r !== name) };
+}
 
 function errorsOf(message: MessageDescriptor): ErrorCode[] {
   // `reader` messages need a session only while PUBLIC_READ is off.
@@ -100,24 +159,27 @@ export function renderAsyncApi(messages: readonly MessageDescriptor[], info: Asy
         summary: message.description,
         payload: dialect.request(message.type, jsonSchema(message.data, 'input')),
       };
-      channelMessages[`${key}.reply`] = {
-        name: `${key}.reply`,
-        title: `${key} reply`,
-        payload: dialect.reply(message.type, replyStatuses, jsonSchema(message.reply, 'output')),
-      };
-      channelMessages[`${key}.error`] = {
-        name: `${key}.error`,
-        title: `${key} error`,
-        payload: dialect.error(message.type, errorsOf(message)),
-      };
+      const answered = !dialect.unanswered?.(message.type);
+      if (answered) {
+        channelMessages[`${key}.reply`] = {
+          name: `${key}.reply`,
+          title: `${key} reply`,
+          payload: dialect.reply(message.type, replyStatuses, jsonSchema(message.reply, 'output')),
+        };
+        channelMessages[`${key}.error`] = {
+          name: `${key}.error`,
+          title: `${key} error`,
+          payload: dialect.error(message.type, errorsOf(message)),
+        };
+      }
       operations[`${dialect.id}.${key}`] = {
         action: 'receive',
         channel: channelRef,
         title: key,
         summary: message.description,
-        description: `Who: ${message.access}.`,
+        description: `Who: ${message.access}.${answered ? '' : ' Never answered in this dialect.'}`,
         messages: [messageRef(`${key}.request`)],
-        reply: { channel: channelRef, messages: [messageRef(`${key}.reply`), messageRef(`${key}.error`)] },
+        ...(answered ? { reply: { channel: channelRef, messages: [messageRef(`${key}.reply`), messageRef(`${key}.error`)] } } : {}),
       };
       for (const [status, schema] of Object.entries(message.pushes ?? {}) as [PushStatus, z.ZodType][]) {
         channelMessages[`${key}.${status}`] = {

@@ -1,11 +1,12 @@
 // The production image's layout, run for real without a Docker engine: the server
 // bundle, a `node_modules` installed with --omit=dev --omit=optional (no install
 // scripts, so no caches), a read-only code folder, a non-root user, NODE_ENV=production
-// on PostgreSQL. It must start, serve a socket, seed nothing, write nothing into its
-// code folder, and keep `node_modules` under 150 MB. Mirrors docker/Dockerfile's runtime
-// stage; only `docker build` itself is not run here. PostgreSQL only: the image's
-// compose stack runs on it, and the npm install makes this the slowest test: ~25 s
-// alone, 74 s measured in a full run on a machine shared by five test suites.
+// on PostgreSQL. It must start, serve a socket and the API reference under /docs/, seed
+// nothing, write nothing into its code folder, and keep `node_modules` under 150 MB.
+// Mirrors docker/Dockerfile's runtime stage; only `docker build` itself is not run here.
+// PostgreSQL only: the image's compose stack runs on it, and the npm install makes this
+// the slowest test: ~25 s alone, 74 s measured in a full run on a machine shared by five
+// test suites.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -22,7 +23,20 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAX_NODE_MODULES_MB = 150;
 const SECRETS = { JWT_SECRET: 'production-layout-test-secret-0123456789', TOTP_ENCRYPTION_KEY: 'ab'.repeat(32) };
 /** What docker/Dockerfile copies into the runtime stage, besides node_modules. */
-const CODE = ['package.json', 'package-lock.json', 'dist', 'web/dist', 'prisma', 'scripts/start.mjs', 'scripts/build-server.mjs'];
+const CODE = [
+  'package.json',
+  'package-lock.json',
+  'dist',
+  'web/dist',
+  'docs/asyncapi.yaml',
+  'docs/openapi.yaml',
+  'docs/protocol.md',
+  'prisma',
+  'scripts/start.mjs',
+  'scripts/build-server.mjs',
+];
+/** What /docs/ serves: the API viewers' files come from the page build, not from node_modules. */
+const API_DOCS = ['/docs/socket', '/docs/http', '/docs/assets/socket.js', '/docs/vendor/asyncapi/index.js', '/docs/vendor/swagger-ui/swagger-ui-bundle.js', '/docs/asyncapi.yaml', '/docs/openapi.yaml'];
 
 /** Every path under `dir` with its size and modification time, to see that nothing changed. */
 function listing(dir: string): Map<string, string> {
@@ -75,6 +89,7 @@ describe('production layout', () => {
         // The image's build stage: the bundle (and the pages, built by install).
         execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, stdio: 'inherit' });
         assert.ok(existsSync(join(ROOT, 'web/dist/staff.html')), 'web/dist is built by npm install');
+        assert.ok(existsSync(join(ROOT, 'web/dist/docs/index.html')), 'web/dist/docs is built by npm install');
         mkdirSync(join(app, 'scripts'), { recursive: true });
         for (const path of CODE) cpSync(join(ROOT, path), join(app, path), { recursive: true });
         // The image's deps stage: production dependencies only, no install scripts.
@@ -133,6 +148,12 @@ describe('production layout', () => {
         const { rows } = await db.query<{ count: string }>('SELECT count(*) FROM hall');
         await db.end();
         assert.equal(rows[0]!.count, '0');
+
+        for (const path of API_DOCS) {
+          const response = await fetch(`${url}${path}`);
+          await response.arrayBuffer();
+          assert.equal(response.status, 200, path);
+        }
 
         // The bundled role command line runs there too (no sources, no TypeScript loader).
         const cli = spawnSync(process.execPath, ['dist/user.js', 'set-role', 'nobody_enrolled', 'admin'], { cwd: app, ...user, env, encoding: 'utf8' });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { launchBrowser } from './browser.js';
+import { ensureFreshBundles, launchBrowser } from './browser.js';
 
 // Nothing here depends on the database kind: it runs in the PGlite run only.
 describe('API reference pages', { skip: process.env.TEST_DATABASE_URL ? 'runs on PGlite only' : false }, () => {
@@ -12,6 +12,8 @@ describe('API reference pages', { skip: process.env.TEST_DATABASE_URL ? 'runs on
   let browser: Browser;
 
   before(async () => {
+    // The pages and the viewers' files are served from web/dist/docs, which the page build writes.
+    await ensureFreshBundles();
     server = await startTestServer();
     browser = await launchBrowser();
   });

@@ -19,9 +19,10 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-/** Rebuilds web/dist when a source under web/ is newer, so tests never run stale bundles. */
+/** Rebuilds web/dist when a source under web/ is newer, or a part is missing, so tests never run stale bundles. */
 export async function ensureFreshBundles(): Promise<void> {
-  const built = await stat(join(DEFAULT_DIST_DIR, 'staff.html')).then((s) => s.mtimeMs, () => 0);
+  const builtAt = (file: string) => stat(join(DEFAULT_DIST_DIR, file)).then((s) => s.mtimeMs, () => 0);
+  const built = Math.min(await builtAt('staff.html'), await builtAt('docs/index.html'));
   if ((await newestSource(join(DEFAULT_DIST_DIR, '..'))) > built) await buildWebPages();
 }
 

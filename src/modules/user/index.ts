@@ -9,6 +9,8 @@ import type { MessageHandler } from '../../core/protocol/handler.js';
 import type { Session } from '../../core/session.js';
 import type { Connection } from '../../core/ws/connection.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import type { AuthClock } from './auth-clock.js';
+import { createLoginAddressModel } from './login-address.model.js';
 import { RecentUsers } from './recent-users.js';
 import { readSessionCookie } from './session-cookie.js';
 import { createUserAdmin, type UserAdmin } from './user.admin.js';
@@ -29,6 +31,8 @@ export interface UserModuleDeps {
   logger: Logger;
   bus: ChangeBus;
   connections: { connectionsOf(userId: number): Connection[] };
+  /** Tests only: stands in for the database's now() in windows and expiries (auth-clock.ts). */
+  clock?: AuthClock;
 }
 
 export interface UserModule {
@@ -57,7 +61,8 @@ export function createUserModule(deps: UserModuleDeps): UserModule {
       logger.error('user change notification failed', { userId, error: error instanceof Error ? error.message : String(error) });
     });
   };
-  const service = createUserService({ model, config: deps.config, logger, notifyUserChanged, recentUsers });
+  const addresses = createLoginAddressModel(deps.prisma);
+  const service = createUserService({ model, config: deps.config, logger, notifyUserChanged, recentUsers, addresses, clock: deps.clock });
   const admin = createUserAdmin({ model, logger, notifyUserChanged });
   const subscriptions = new UserSubscriptions({
     connections: deps.connections,

@@ -145,10 +145,10 @@ export function createUserModel(prisma: PrismaClient) {
       });
     },
 
-    /** One failure row per key, stamped by the database clock (the column's default, now()). */
-    recordLoginFailures(keys: string[]): Promise<{ id: bigint; created_at: Date }[]> {
+    /** One failure row per key, stamped by the database clock (the column's default, now()) or `at`. */
+    recordLoginFailures(keys: string[], at: Date | null): Promise<{ id: bigint; created_at: Date }[]> {
       return prisma.loginFailure.createManyAndReturn({
-        data: keys.map((key) => ({ key })),
+        data: keys.map((key) => (at ? { key, created_at: at } : { key })),
         select: { id: true, created_at: true },
       });
     },

@@ -34,7 +34,9 @@ export interface UserHarness {
   close(): Promise<void>;
 }
 
-export async function startUserHarness(options: { env?: Record<string, string>; database?: TestDatabaseHandle } = {}): Promise<UserHarness> {
+export async function startUserHarness(
+  options: { env?: Record<string, string>; database?: TestDatabaseHandle; clock?: () => Date } = {},
+): Promise<UserHarness> {
   const database = options.database ?? (await createTestDatabase());
   const logs = new CapturedLogs();
   const rawConfig = loadConfig(testEnv(database, { TRUST_PROXY: 'loopback', ...options.env }));
@@ -43,7 +45,14 @@ export async function startUserHarness(options: { env?: Record<string, string>; 
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   const bus = await createBus(db, logger);
   let ws: WsServer | undefined;
-  const module = createUserModule({ prisma: db.prisma, config, logger, bus, connections: { connectionsOf: (id) => ws?.connectionsOf(id) ?? [] } });
+  const module = createUserModule({
+    prisma: db.prisma,
+    config,
+    logger,
+    bus,
+    connections: { connectionsOf: (id) => ws?.connectionsOf(id) ?? [] },
+    clock: options.clock,
+  });
   await module.start();
   const router = new ProtocolRouter({ handlers: module.handlers, publicRead: config.publicRead, logger });
   ws = new WsServer({ config, router, logger, authenticate: (request) => module.authenticate(request) });

@@ -18,7 +18,8 @@ import { demoTemplateContents, seedDemoData } from './demo/seed.js';
 import { createCinemaModule } from './modules/cinema/index.js';
 import { createHallModule } from './modules/hall/index.js';
 import { createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
-import { createUserModule } from './modules/user/index.js';
+import { serveAdminSocket } from './modules/user/admin-socket.js';
+import { createUserAdminTools, createUserModule } from './modules/user/index.js';
 import { mountWebPages } from './web/pages.js';
 
 export interface RunningServer {
@@ -125,6 +126,14 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       servers.push(wsOnly);
     }
     logger.info('seats sync listening', { port, wsPort, database: database.kind, tls: config.tls !== undefined });
+    const baseUrl = config.publicUrl ?? `${config.tls ? 'https' : 'http'}://localhost:${port}`;
+    await users.offerFirstAdminSetup(baseUrl);
+    if (database.pglite) {
+      // `npm run user` cannot open the folder this process holds; it asks here instead.
+      const tools = createUserAdminTools({ prisma, config, logger, notifyUserChanged: (userId) => bus.notify(CHANNELS.userChanged, String(userId)) });
+      const adminSocket = await serveAdminSocket({ dataDir: config.dataDir, tools, baseUrl, logger });
+      closers.unshift(() => adminSocket.close());
+    }
 
     const wsServer = ws;
     closers.unshift(async () => {

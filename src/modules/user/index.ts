@@ -1,7 +1,6 @@
 // The user module's public surface: HTTP routes for login, the session lookup for the
 // WebSocket upgrade, the socket handlers, and role administration for the CLI.
 import type { IncomingMessage } from 'node:http';
-import type { Router } from 'express';
 import { CHANNELS, type ChangeBus } from '../../core/bus/bus.js';
 import type { Config } from '../../core/config.js';
 import type { Logger } from '../../core/logger.js';
@@ -9,7 +8,14 @@ import type { MessageHandler } from '../../core/protocol/handler.js';
 import type { Session } from '../../core/session.js';
 import type { Connection } from '../../core/ws/connection.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { Router } from 'express';
+import { listAudit, recordAudit, type AuditEntry } from './auth-audit.model.js';
 import type { AuthClock } from './auth-clock.js';
+import { createEnrolmentLinkModel } from './enrolment-link.model.js';
+import { createEnrolmentRoutes } from './enrolment.routes.js';
+import { createFirstAdmin } from './first-admin.js';
+import { createReenrolment } from './reenrolment.service.js';
+import { createReenrolmentHandlers } from './reenrolment.controller.js';
 import { createLoginAddressModel } from './login-address.model.js';
 import { RecentUsers } from './recent-users.js';
 import { readSessionCookie } from './session-cookie.js';
@@ -22,6 +28,7 @@ import { UserSubscriptions } from './user.subscription.js';
 
 export { roleSchema, usernameSchema } from './user.types.js';
 export type { UserAdmin } from './user.admin.js';
+export { linkTokenSchema } from './enrolment.types.js';
 export { USER_HTTP_ENDPOINTS, type HttpEndpoint } from './user.http-reference.js';
 
 export interface UserModuleDeps {
@@ -46,6 +53,8 @@ export interface UserModule {
   handlers: MessageHandler[];
   /** Listens for user changes from every instance. */
   start(): Promise<void>;
+  /** Once listening: logs the first admin's setup link when there is no admin (first-admin.ts). */
+  offerFirstAdminSetup(baseUrl: string): Promise<void>;
 }
 
 export function createUserModule(deps: UserModuleDeps): UserModule {
@@ -63,7 +72,11 @@ export function createUserModule(deps: UserModuleDeps): UserModule {
   };
   const addresses = createLoginAddressModel(deps.prisma);
   const service = createUserService({ model, config: deps.config, logger, notifyUserChanged, recentUsers, addresses, clock: deps.clock });
-  const admin = createUserAdmin({ model, logger, notifyUserChanged });
+  const audit = (entry: AuditEntry) => recordAudit(deps.prisma, entry, null);
+  const admin = createUserAdmin({ model, logger, notifyUserChanged, audit });
+  const links = createEnrolmentLinkModel(deps.prisma);
+  const reenrolment = createReenrolment({ model, links, addresses, config: deps.config, logger, notifyUserChanged, clock: deps.clock });
+  const firstAdmin = createFirstAdmin({ prisma: deps.prisma, links, logger, clock: deps.clock });
   const subscriptions = new UserSubscriptions({
     connections: deps.connections,
     loadAccount: (userId) => service.account(userId),
@@ -72,33 +85,54 @@ export function createUserModule(deps: UserModuleDeps): UserModule {
   });
 
   return {
-    routes: createUserRoutes(service, deps.config.sessionTtlSeconds),
+    routes: Router()
+      .use(createUserRoutes(service, deps.config.sessionTtlSeconds))
+      .use(createEnrolmentRoutes(service, reenrolment, deps.config.sessionTtlSeconds)),
     async authenticate(request) {
       const session = await service.upgradeSession(readSessionCookie(request));
       if (session) subscriptions.remember(session.userId);
       return session;
     },
-    handlers: createUserHandlers({ service, admin, subscriptions }),
+    handlers: [...createUserHandlers({ service, admin, subscriptions }), ...createReenrolmentHandlers(reenrolment)],
     async start() {
       // Registered before the socket re-check, so the row is gone before that reads it.
       await deps.bus.listen(CHANNELS.userChanged, (payload) => recentUsers.forget(Number(payload)));
       deps.bus.onReconnect(() => recentUsers.clear());
       await subscriptions.start(deps.bus);
     },
+    offerFirstAdminSetup: (baseUrl) => firstAdmin.offerAtStart(baseUrl),
   };
 }
 
 /**
- * Role administration without a running server (`npm run user`). `notifyUserChanged`
- * tells running servers, if any, to apply the change to open sockets.
+ * User administration for `npm run user` (scripts/user.ts): roles, revocation,
+ * re-enrolment and setup links, the audit trail. `notifyUserChanged` tells running
+ * servers, if any, to apply a change to open sockets.
  */
 export function createUserAdminTools(deps: {
   prisma: PrismaClient;
+  /** After resolveSecrets: re-enrolment seals a secret. */
+  config: Config;
   logger: Logger;
   notifyUserChanged(userId: number): Promise<void>;
-}): UserAdmin {
-  return createUserAdmin({ model: createUserModel(deps.prisma), logger: deps.logger, notifyUserChanged: deps.notifyUserChanged });
+}) {
+  const model = createUserModel(deps.prisma);
+  const links = createEnrolmentLinkModel(deps.prisma);
+  const { logger, notifyUserChanged } = deps;
+  const admin = createUserAdmin({ model, logger, notifyUserChanged, audit: (entry) => recordAudit(deps.prisma, entry, null) });
+  const addresses = createLoginAddressModel(deps.prisma);
+  const reenrolment = createReenrolment({ model, links, addresses, config: deps.config, logger, notifyUserChanged });
+  const firstAdmin = createFirstAdmin({ prisma: deps.prisma, links, logger });
+  return {
+    setRole: admin.setRole,
+    revokeSessions: admin.revokeSessions,
+    issueReenrolLink: reenrolment.issueLink,
+    replaceSetupLink: firstAdmin.replaceLink,
+    audit: (limit: number) => listAudit(deps.prisma, limit),
+  };
 }
+
+export type UserAdminTools = ReturnType<typeof createUserAdminTools>;
 
 /** The handlers' metadata (type, schema, access, errors) for docs/protocol.md; never called. */
 export function describeUserHandlers(): MessageHandler[] {

@@ -4,11 +4,13 @@
 // timestamp these rules compare is the database's now(), never an instance's clock.
 import { Prisma, type PrismaClient, type User } from '../../generated/prisma/client.js';
 import type { Role } from '../../core/session.js';
+import { recordAudit } from './auth-audit.model.js';
+import { SETUP_SLOT } from './enrolment-link.js';
 import type { UserSummary } from './user.types.js';
 
 export type UserRow = User;
 
-export type RegistrationResult = { user: UserRow } | { failure: 'RegistrationNotFound' | 'UserExists' };
+export type RegistrationResult = { user: UserRow } | { failure: 'RegistrationNotFound' | 'UserExists' | 'InvalidLink' };
 
 export type SetRoleResult = { user: UserRow } | { failure: 'UserNotFound' | 'LastAdmin' };
 
@@ -20,6 +22,8 @@ export interface NewUser {
   nonceHash: string;
   totpStep: number;
   recoveryHashes: string[];
+  /** The first admin's setup link (its token's hash): spent here, and the user is made admin. */
+  setup?: { tokenHash: string; at: Date | null; ip: string };
 }
 
 export function createUserModel(prisma: PrismaClient) {
@@ -82,6 +86,8 @@ export function createUserModel(prisma: PrismaClient) {
              WHERE username = ${user.username} AND totp_secret = ${user.sealedSecret}
                AND nonce_hash = ${user.nonceHash} AND expires_at > now()`;
           if (count === 0) return { failure: 'RegistrationNotFound' } as const;
+          // Thrown, not returned: the pending registration's delete above must roll back.
+          if (user.setup && !(await spendSetupLink(tx, user.setup.tokenHash, user.setup.at))) throw new SetupLinkRefused();
           const created = await tx.user.create({
             data: {
               username: user.username,
@@ -89,12 +95,15 @@ export function createUserModel(prisma: PrismaClient) {
               last_totp_step: user.totpStep,
               recovery_codes: user.recoveryHashes,
               last_login_at: new Date(),
+              ...(user.setup ? { role: 'admin' as const } : {}),
             },
           });
+          if (user.setup) await recordAudit(tx, { action: 'first_admin_enrolled', username: user.username, actor: user.username, ip: user.setup.ip }, user.setup.at);
           return { user: created };
         });
       } catch (error) {
         if (isUniqueViolation(error)) return { failure: 'UserExists' };
+        if (error instanceof SetupLinkRefused) return { failure: 'InvalidLink' };
         throw error;
       }
     },
@@ -181,6 +190,21 @@ export function createUserModel(prisma: PrismaClient) {
 }
 
 export type UserModel = ReturnType<typeof createUserModel>;
+
+class SetupLinkRefused extends Error {}
+
+/**
+ * Spends the setup link, only while there is no admin: the admin rows are locked as in
+ * setRole, so a setup racing a `set-role ... admin` sees the other's admin or wins.
+ */
+async function spendSetupLink(tx: Prisma.TransactionClient, tokenHash: string, at: Date | null): Promise<boolean> {
+  const admins = await tx.$queryRaw<unknown[]>`SELECT 1 FROM app_user WHERE role = 'admin' FOR UPDATE`;
+  if (admins.length > 0) return false;
+  const count = await tx.$executeRaw`
+    DELETE FROM enrolment_token
+     WHERE slot = ${SETUP_SLOT} AND token_hash = ${tokenHash} AND expires_at > COALESCE(${at}::timestamptz, now())`;
+  return count === 1;
+}
 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';

@@ -102,11 +102,11 @@ export function createUserRoutes(service: UserService, sessionTtlSeconds: number
 }
 
 /** express sets request.ip from the socket, or from X-Forwarded-For only when TRUST_PROXY says so. */
-function clientIp(request: Request): string {
+export function clientIp(request: Request): string {
   return request.ip ?? request.socket.remoteAddress ?? 'unknown';
 }
 
-function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+export function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const parsed = schema.safeParse(body ?? {});
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));

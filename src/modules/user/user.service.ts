@@ -17,6 +17,7 @@ import type { Role, Session } from '../../core/session.js';
 import { authTime, type AuthClock } from './auth-clock.js';
 import { createAuthPruning } from './auth-pruning.js';
 import type { LoginAddressModel } from './login-address.model.js';
+import { hashLinkToken } from './enrolment-link.js';
 import { createLoginLimiter, loginLimitKeys, registrationLimitKeys } from './login-limiter.js';
 import type { RecentUsers, SessionRow } from './recent-users.js';
 import { createRecoveryCodes, hashRecoveryCode } from './recovery-codes.js';
@@ -115,7 +116,8 @@ export function createUserService(deps: UserServiceDeps) {
       return { reply: { status: 'candidate', username, qr_url: qrUrl, qr: await QRCode.toDataURL(qrUrl) }, registrationNonce };
     },
 
-    async register(username: string, code: string, ip: string, nonce: string | null): Promise<SignedIn & { recoveryCodes: string[] }> {
+    /** `setupToken`: the first admin's setup link (first-admin.ts); the new user is then admin. */
+    async register(username: string, code: string, ip: string, nonce: string | null, setupToken?: string): Promise<SignedIn & { recoveryCodes: string[] }> {
       if (await model.findUserByUsername(username)) throw new AppError('UserExists', 'this username is already registered');
       const nonceHash = nonce === null ? null : hashRegistrationNonce(nonce);
       const pending = nonceHash && (await model.findPendingRegistration(username, nonceHash));
@@ -135,8 +137,13 @@ export function createUserService(deps: UserServiceDeps) {
         nonceHash,
         totpStep: step,
         recoveryHashes: recovery.hashes,
+        ...(setupToken === undefined ? {} : { setup: { tokenHash: hashLinkToken(setupToken), at: authTime(deps.clock), ip } }),
       });
-      if ('failure' in result) throw new AppError(result.failure);
+      if ('failure' in result) {
+        throw result.failure === 'InvalidLink'
+          ? new AppError('InvalidLink', 'this setup link is used, replaced or expired, or an admin exists already')
+          : new AppError(result.failure);
+      }
       await addresses.remember(result.user.id, ip, authTime(deps.clock));
       logger.info('user registered', { user: username });
       return { ...signIn(result.user), recoveryCodes: recovery.codes };

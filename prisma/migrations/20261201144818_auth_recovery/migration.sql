@@ -26,6 +26,7 @@ CREATE TABLE "auth_audit" (
     "username" TEXT NOT NULL,
     "actor" TEXT NOT NULL,
     "ip" TEXT,
+    "detail" TEXT,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT transaction_timestamp(),
 
     CONSTRAINT "auth_audit_pkey" PRIMARY KEY ("id")

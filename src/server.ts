@@ -131,8 +131,13 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
     if (database.pglite) {
       // `npm run user` cannot open the folder this process holds; it asks here instead.
       const tools = createUserAdminTools({ prisma, config, logger, notifyUserChanged: (userId) => bus.notify(CHANNELS.userChanged, String(userId)) });
-      const adminSocket = await serveAdminSocket({ dataDir: config.dataDir, tools, baseUrl, logger });
-      closers.unshift(() => adminSocket.close());
+      try {
+        const adminSocket = await serveAdminSocket({ dataDir: config.dataDir, tools, baseUrl, logger });
+        closers.unshift(() => adminSocket.close());
+      } catch (error) {
+        // E.g. a DATA_DIR path longer than a Unix socket path may be (~100 bytes): serve anyway.
+        logger.warn('no admin socket: stop the server to run `npm run user`', { error: error instanceof Error ? error.message : String(error) });
+      }
     }
 
     const wsServer = ws;

@@ -81,6 +81,7 @@ export interface RequestMap {
   'hall.create': [{ cinema_id: number; name: string; layout: LayoutSpec }, Hall];
   'user.list': [null, { users: UserSummary[] }];
   'user.set_role': [{ username: string; role: Role }, { username: string; role: Role }];
+  'user.reenrol_link': [{ username: string }, { username: string; path: string; expires_at: string }];
   'hall.unsubscribe': [{ sub_eid: string }, { unsubscribed: number }];
   'cinemas.unsubscribe': [{ sub_eid: string }, { unsubscribed: number }];
   'user.unsubscribe': [{ sub_eid: string }, { unsubscribed: number }];

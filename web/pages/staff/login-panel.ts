@@ -1,5 +1,8 @@
 // The authenticator login: username first; then a code for a known user, or, for a new
 // one, the QR to scan and a first code; after enrolment the recovery codes, shown once.
+// One-time links arrive in the fragment, which never reaches the server's logs:
+// `#setup=<token>` (the first admin: the next enrolment uses it) and `#reenrol=<token>`
+// (a new authenticator, from an admin); a recovery code leads to the same new-authenticator step.
 import { byId, el } from '../shared/dom.js';
 import { errorInWords } from '../shared/error-words.js';
 import { authApi } from './auth-api.js';
@@ -16,17 +19,38 @@ export function createLoginPanel(onLoggedIn: () => void): LoginPanel {
   const enrolForm = byId<HTMLFormElement>('login-enrol');
   const recovery = byId('login-recovery');
   const message = byId('login-message');
+  const lostForm = byId<HTMLFormElement>('login-lost');
+  const reenrolForm = byId<HTMLFormElement>('login-reenrol');
   const usernameInput = byId<HTMLInputElement>('username');
   let username = '';
+  const link = readLinkFromFragment();
+  let reenrolToken = '';
 
   const show = (step: HTMLElement) => {
-    for (const panel of [usernameForm, codeForm, enrolForm, recovery]) panel.hidden = panel !== step;
+    for (const panel of [usernameForm, codeForm, enrolForm, recovery, lostForm, reenrolForm]) panel.hidden = panel !== step;
     message.textContent = '';
     step.querySelector<HTMLElement>('input, button')?.focus();
   };
   const fail = (error: unknown) => {
     message.textContent = errorInWords(error);
   };
+  const showRecoveryCodes = (codes: string[]) => {
+    byId('recovery-codes').replaceChildren(...codes.map((code) => el('li', {}, el('code', {}, code))));
+    show(recovery);
+  };
+  const startReenrolment = (token: string) => {
+    reenrolToken = token;
+    authApi
+      .reenrolStart(token)
+      .then((reply) => {
+        byId('reenrol-username').textContent = reply.username;
+        byId<HTMLImageElement>('reenrol-qr').src = reply.qr;
+        byId('reenrol-secret').textContent = new URL(reply.qr_url).searchParams.get('secret') ?? '';
+        show(reenrolForm);
+      })
+      .catch(fail);
+  };
+  byId('setup-note').hidden = link?.kind !== 'setup';
 
   usernameForm.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -62,12 +86,36 @@ export function createLoginPanel(onLoggedIn: () => void): LoginPanel {
   enrolForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const input = byId<HTMLInputElement>('enrol-code-input');
-    authApi
-      .register(username, input.value.trim())
+    const code = input.value.trim();
+    (link?.kind === 'setup' ? authApi.setupRegister(username, code, link.token) : authApi.register(username, code))
       .then((reply) => {
         input.value = '';
-        byId('recovery-codes').replaceChildren(...reply.recovery_codes.map((code) => el('li', {}, el('code', {}, code))));
-        show(recovery);
+        showRecoveryCodes(reply.recovery_codes);
+      })
+      .catch(fail);
+  });
+
+  byId('code-lost').addEventListener('click', () => show(lostForm));
+  byId('lost-back').addEventListener('click', () => show(codeForm));
+  lostForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const input = byId<HTMLInputElement>('lost-code-input');
+    authApi
+      .reenrolWithRecoveryCode(username, input.value.trim())
+      .then((reply) => {
+        input.value = '';
+        startReenrolment(reply.token);
+      })
+      .catch(fail);
+  });
+  reenrolForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const input = byId<HTMLInputElement>('reenrol-code-input');
+    authApi
+      .reenrol(reenrolToken, input.value.trim())
+      .then((reply) => {
+        input.value = '';
+        showRecoveryCodes(reply.recovery_codes);
       })
       .catch(fail);
   });
@@ -93,8 +141,19 @@ export function createLoginPanel(onLoggedIn: () => void): LoginPanel {
 
   return {
     reset() {
+      // A re-enrolment link is followed once, instead of the username step.
+      if (link?.kind === 'reenrol' && reenrolToken === '') return startReenrolment(link.token);
+      if (!reenrolForm.hidden || !recovery.hidden) return;
       usernameInput.value = '';
       show(usernameForm);
     },
   };
+}
+
+/** A one-time link's token from the fragment; the fragment is cleared so it is not bookmarked or shared. */
+function readLinkFromFragment(): { kind: 'setup' | 'reenrol'; token: string } | null {
+  const match = /^#(setup|reenrol)=([A-Za-z0-9_-]{43})$/.exec(location.hash);
+  if (!match) return null;
+  history.replaceState(null, '', location.pathname + location.search);
+  return { kind: match[1] as 'setup' | 'reenrol', token: match[2]! };
 }

@@ -12,7 +12,9 @@ import { Router } from 'express';
 import { listAudit, recordAudit, type AuditEntry } from './auth-audit.model.js';
 import type { AuthClock } from './auth-clock.js';
 import { createEnrolmentLinkModel } from './enrolment-link.model.js';
+import { ENROLMENT_HTTP_ENDPOINTS } from './enrolment.http-reference.js';
 import { createEnrolmentRoutes } from './enrolment.routes.js';
+import { USER_HTTP_ENDPOINTS as LOGIN_HTTP_ENDPOINTS } from './user.http-reference.js';
 import { createFirstAdmin } from './first-admin.js';
 import { createReenrolment } from './reenrolment.service.js';
 import { createReenrolmentHandlers } from './reenrolment.controller.js';
@@ -29,7 +31,9 @@ import { UserSubscriptions } from './user.subscription.js';
 export { roleSchema, usernameSchema } from './user.types.js';
 export type { UserAdmin } from './user.admin.js';
 export { linkTokenSchema } from './enrolment.types.js';
-export { USER_HTTP_ENDPOINTS, type HttpEndpoint } from './user.http-reference.js';
+export type { HttpEndpoint } from './user.http-reference.js';
+/** Every HTTP endpoint of the module, for docs/protocol.md. */
+export const USER_HTTP_ENDPOINTS = [...LOGIN_HTTP_ENDPOINTS, ...ENROLMENT_HTTP_ENDPOINTS];
 
 export interface UserModuleDeps {
   prisma: PrismaClient;

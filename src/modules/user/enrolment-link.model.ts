@@ -80,7 +80,7 @@ export function createEnrolmentLinkModel(prisma: PrismaClient) {
       userId: number,
       change: { unknownSecret: string; dropRecoveryCodes: boolean; link: NewLink; audit: AuditEntry },
       at: Date | null,
-    ): Promise<UserRow | null> {
+    ): Promise<{ user: UserRow; expiresAt: Date } | null> {
       return prisma.$transaction(async (tx) => {
         const [user] = await tx.user.updateManyAndReturn({
           where: { id: userId },
@@ -88,15 +88,16 @@ export function createEnrolmentLinkModel(prisma: PrismaClient) {
         });
         if (!user) return null;
         const { link } = change;
-        await tx.$executeRaw`
+        const [saved] = await tx.$queryRaw<{ expires_at: Date }[]>`
           INSERT INTO enrolment_token (slot, token_hash, user_id, expires_at, created_at)
           VALUES (${link.slot}, ${link.tokenHash}, ${link.userId},
                   COALESCE(${at}::timestamptz, now()) + ${link.ttlSeconds}::int * interval '1 second', COALESCE(${at}::timestamptz, now()))
           ON CONFLICT (slot) DO UPDATE
              SET token_hash = EXCLUDED.token_hash, user_id = EXCLUDED.user_id, totp_secret = NULL,
-                 expires_at = EXCLUDED.expires_at, created_at = EXCLUDED.created_at`;
+                 expires_at = EXCLUDED.expires_at, created_at = EXCLUDED.created_at
+          RETURNING expires_at`;
         await recordAudit(tx, change.audit, at);
-        return user;
+        return { user, expiresAt: saved!.expires_at };
       });
     },
 

@@ -75,7 +75,7 @@ export function createReenrolment(deps: ReenrolmentDeps) {
     if (!revoked) throw new AppError('UserNotFound', 'no user with this username');
     await deps.notifyUserChanged(user.id);
     logger.warn('re-enrolment begun: old authenticator and sessions revoked', { user: user.username, by: options.actor, how: options.action });
-    return { token, expiresAt: new Date((at() ?? new Date()).getTime() + options.ttlSeconds * 1000) };
+    return { token, expiresAt: revoked.expiresAt };
   }
 
   return {

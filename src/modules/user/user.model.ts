@@ -6,6 +6,7 @@ import { Prisma, type PrismaClient, type User } from '../../generated/prisma/cli
 import type { Role } from '../../core/session.js';
 import { recordAudit } from './auth-audit.model.js';
 import { SETUP_SLOT } from './enrolment-link.js';
+import { KNOWN_ADDRESS_DAYS } from './login-address.model.js';
 import type { UserSummary } from './user.types.js';
 
 export type UserRow = User;
@@ -185,6 +186,12 @@ export function createUserModel(prisma: PrismaClient) {
     /** Drops expired registrations; pending_registration(expires_at) keeps this an index range scan. */
     async pruneExpiredRegistrations(): Promise<void> {
       await prisma.$executeRaw`DELETE FROM pending_registration WHERE expires_at <= now()`;
+    },
+
+    /** Drops expired enrolment links, and addresses no longer known (login-address.model.ts). */
+    async pruneExpiredLinksAndAddresses(): Promise<void> {
+      await prisma.$executeRaw`DELETE FROM enrolment_token WHERE expires_at <= now()`;
+      await prisma.$executeRaw`DELETE FROM login_address WHERE last_success_at < now() - ${KNOWN_ADDRESS_DAYS}::int * interval '1 day'`;
     },
   };
 }

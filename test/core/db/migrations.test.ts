@@ -9,8 +9,11 @@ import { createTestDatabase, migrationTargetOf, quietLogger, type TestDatabase }
 const EXPECTED_TABLES = [
   '_prisma_migrations',
   'app_user',
+  'auth_audit',
   'cinema',
+  'enrolment_token',
   'hall',
+  'login_address',
   'login_failure',
   'pending_registration',
   'seat',

@@ -6,6 +6,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { OWN_SUBPROTOCOL } from '../src/core/protocol/dialect.js';
 import { enrol } from '../test/support/auth.js';
 import { startTestServer } from '../test/support/server.js';
 
@@ -19,7 +20,7 @@ if (role === '--client') {
   let opened = 0;
   const openOne = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, { headers: cookie ? { cookie } : {} });
+      const socket = new WebSocket(url, [OWN_SUBPROTOCOL], { headers: cookie ? { cookie } : {} });
       sockets.push(socket);
       socket.once('open', () => {
         opened++;

@@ -1,9 +1,11 @@
-// Generates docs/protocol.md from the handlers' zod schemas and metadata and the error
-// table, so the reference cannot drift from the code. `npm run docs:protocol` writes it;
-// the test suite fails when the committed file is stale.
+// Generates the protocol references from the message and route descriptors and the
+// error table, so they cannot drift from the code: docs/protocol.md (the readable one),
+// docs/asyncapi.yaml (AsyncAPI 3.0, the socket) and docs/openapi.yaml (OpenAPI 3.1,
+// HTTP). `npm run docs:protocol` writes them; the test suite fails when one is stale.
 import { writeFileSync } from 'node:fs';
-import { renderProtocolReference } from '../src/core/protocol/reference.js';
-import { allHandlerDefinitions, allHttpEndpoints } from '../src/handlers.js';
+import { PROTOCOL_DOCUMENTS } from './protocol-documents.js';
 
-writeFileSync('docs/protocol.md', renderProtocolReference(allHandlerDefinitions(), allHttpEndpoints()));
-console.log('wrote docs/protocol.md');
+for (const [file, render] of Object.entries(PROTOCOL_DOCUMENTS)) {
+  writeFileSync(file, render());
+  console.log(`wrote ${file}`);
+}

@@ -1,7 +1,10 @@
 // `npm start`: runs the server from dist/server.js, the bundle of src/ (see
 // build-server.mjs), rebuilding it first when a source is newer, so an edit is never
-// served stale. One process: node runs this file and the bundle in it, so the server's
+// served stale. With NODE_ENV=production it never rebuilds: it runs the bundle it was
+// shipped with, from a code folder it must not write to (the image has no src/ and no
+// esbuild binary, and its code folder is read-only to the server). One process: node runs this file and the bundle in it, so the server's
 // pid is the one `npm start` shows and signals reach it directly.
+import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { pathToFileURL } from 'node:url';
 import { buildServer, SERVER_BUNDLE, serverBundleIsStale } from './build-server.mjs';
@@ -13,5 +16,12 @@ import { buildServer, SERVER_BUNDLE, serverBundleIsStale } from './build-server.
 // The server compiles WebAssembly only while starting, when nothing else could run anyway.
 setFlagsFromString('--no-wasm-async-compilation');
 
-if (serverBundleIsStale()) await buildServer();
+if (process.env.NODE_ENV === 'production') {
+  if (!existsSync(SERVER_BUNDLE)) {
+    console.error(`${SERVER_BUNDLE} is missing: build it with \`npm run build\` before a production start`);
+    process.exit(1);
+  }
+} else if (serverBundleIsStale()) {
+  await buildServer();
+}
 await import(pathToFileURL(SERVER_BUNDLE).href);

@@ -10,9 +10,7 @@ import { DataDirLockedError, openDatabase } from '../src/core/db/index.js';
 import { isAppError } from '../src/core/errors.js';
 import { createLogger } from '../src/core/logger.js';
 import { resolveSecrets } from '../src/core/secrets.js';
-import { askAdminSocket } from '../src/modules/user/admin-socket.js';
-import { createUserAdminTools } from '../src/modules/user/index.js';
-import { parseUserCommand, runUserCommand, USER_COMMAND_USAGE } from '../src/modules/user/user-commands.js';
+import { askAdminSocket, createUserAdminTools, parseUserCommand, runUserCommand, USER_COMMAND_USAGE } from '../src/modules/user/index.js';
 
 const BY = 'command line';
 const args = process.argv.slice(2);
@@ -29,7 +27,7 @@ const baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
 async function runHere(): Promise<string | null> {
   let db;
   try {
-    db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+    db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, cacheDir: config.cacheDir, logger });
   } catch (error) {
     if (error instanceof DataDirLockedError) return null;
     throw error;

@@ -1,14 +1,17 @@
-// Every socket message type and HTTP endpoint the server answers, for the generated protocol reference.
-import type { MessageHandler } from './core/protocol/handler.js';
-import { describeCinemaHandlers } from './modules/cinema/index.js';
-import { describeHallHandlers } from './modules/hall/index.js';
-import { describeSeatHandlers } from './modules/seat/index.js';
-import { describeUserHandlers, USER_HTTP_ENDPOINTS } from './modules/user/index.js';
+// Every socket message and HTTP route the server answers, by module: the contract the
+// generated references (docs/protocol.md, docs/asyncapi.yaml, docs/openapi.yaml), the
+// pages' types and the tests read.
+import { cinemaMessages } from './modules/cinema/index.js';
+import { hallMessages } from './modules/hall/index.js';
+import { seatMessages } from './modules/seat/index.js';
+import { enrolmentRouteDescriptors, reenrolmentMessages, userMessages, userRouteDescriptors } from './modules/user/index.js';
 
-export function allHandlerDefinitions(): MessageHandler[] {
-  return [...describeCinemaHandlers(), ...describeHallHandlers(), ...describeSeatHandlers(), ...describeUserHandlers()];
-}
+export const MESSAGES = [
+  ...Object.values(cinemaMessages),
+  ...Object.values(hallMessages),
+  ...Object.values(seatMessages),
+  ...Object.values(userMessages),
+  ...Object.values(reenrolmentMessages),
+];
 
-export function allHttpEndpoints() {
-  return USER_HTTP_ENDPOINTS;
-}
+export const ROUTES = [...Object.values(userRouteDescriptors), ...Object.values(enrolmentRouteDescriptors)];

@@ -1,6 +1,7 @@
 // The server process: read the configuration, start the server, stop gracefully on
 // SIGTERM/SIGINT. `npm start` runs it bundled (scripts/start.mjs), `npm run dev` through tsx.
 import { ConfigError, loadConfig } from './core/config.js';
+import { installCrashHandlers } from './core/crash-handlers.js';
 import { createLogger } from './core/logger.js';
 import { startServer } from './server.js';
 
@@ -15,6 +16,7 @@ try {
   throw error;
 }
 const logger = createLogger(config);
+installCrashHandlers(logger);
 
 try {
   const server = await startServer(config, logger);
@@ -26,7 +28,7 @@ try {
     const deadline = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
-    }, config.shutdownTimeoutMs);
+    }, config.shutdownDrainMs + config.shutdownTimeoutMs);
     deadline.unref();
     void server.close().then(() => process.exit(0));
   };

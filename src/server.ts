@@ -8,32 +8,43 @@ import { CHANNELS, type ChangeBus } from './core/bus/bus.js';
 import { PgliteBus } from './core/bus/pglite-bus.js';
 import { PostgresBus } from './core/bus/postgres-bus.js';
 import type { Config } from './core/config.js';
-import { openDatabase, type Database } from './core/db/index.js';
+import { openDatabase, readEpoch, type Database } from './core/db/index.js';
 import { createHttpApp } from './core/http/app.js';
+import { createMetricsServer, metricsRoute } from './core/http/metrics-endpoint.js';
+import { mountRoutes } from './core/http/route.js';
 import type { Logger } from './core/logger.js';
+import { createMetrics, type Metrics } from './core/metrics.js';
 import { ProtocolRouter } from './core/protocol/router.js';
+import { Readiness } from './core/readiness.js';
 import { resolveSecrets } from './core/secrets.js';
+import { Connections } from './core/ws/connections.js';
 import { WsServer } from './core/ws/server.js';
 import { demoTemplateContents, seedDemoData } from './demo/seed.js';
 import { createCinemaModule } from './modules/cinema/index.js';
 import { createHallModule } from './modules/hall/index.js';
-import { createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
-import { serveAdminSocket } from './modules/user/admin-socket.js';
-import { createUserAdminTools, createUserModule } from './modules/user/index.js';
+import { createChangeLog, createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
+import { createUserAdminTools, createUserModule, serveAdminSocket } from './modules/user/index.js';
+import { mountApiDocs } from './web/docs.js';
 import { mountWebPages } from './web/pages.js';
 
 export interface RunningServer {
   port: number;
   wsPort: number | undefined;
+  /** Set when METRICS_PORT is. */
+  metricsPort: number | undefined;
   database: Database;
+  metrics: Metrics;
+  /** Readiness goes 503 at once, sockets close after SHUTDOWN_DRAIN_MS. */
   close(): Promise<void>;
 }
 
 export async function startServer(rawConfig: Config, logger: Logger): Promise<RunningServer> {
   const config = resolveSecrets(rawConfig, logger);
+  const metrics = createMetrics();
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    cacheDir: config.cacheDir,
     logger,
     newFolderContents: config.seedDemo ? demoTemplateContents : undefined,
   });
@@ -47,6 +58,8 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
 
     const bus = await createBus(database, logger);
     closers.unshift(() => bus.close());
+    bus.onReconnect(() => metrics.busReconnects.inc());
+    const readiness = new Readiness(database, bus);
     // Other instances learn of an admin change from the notification; this one also
     // refreshes before the admin's reply, so the admin reads their own change at once.
     const announce = async (what: string) => {
@@ -55,34 +68,47 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
     };
 
     const cinemas = createCinemaModule({ prisma, announce });
-    // The hall store and the seat module need each other (the store applies the seat
-    // module's commits and reads its change log), so the log is reached through `seats`.
-    let seats: ReturnType<typeof createSeatModule> | undefined;
+    // One direction: the change log first, then the halls that read it, then the seat
+    // writer that hands its commits to the hall store.
+    const changeLog = createChangeLog(prisma);
     const halls = createHallModule({
       prisma,
       logger,
+      metrics,
       historySize: config.hallHistorySize,
-      changesAfter: (hallId, after) => seats!.changesAfter(hallId, after),
-      readLog: (hallId, after, upTo, maxEvents) => seats!.readLog(hallId, after, upTo, maxEvents),
+      epoch: await readEpoch(prisma),
+      changeLog,
       onCounts: cinemas.hallCountsChanged,
       announce,
     });
-    seats = createSeatModule({
+    const seats = createSeatModule({
       prisma,
       sql: (text, params) => database.sql(text, params),
       // PGlite has one connection: a second batch would only wait for the first.
-      groupCommit: { maxInFlight: database.kind === 'pglite' ? 1 : 2, maxChanges: 100, maxSeats: 2_000 },
+      groupCommit: {
+        maxInFlight: database.kind === 'pglite' ? 1 : 2,
+        maxChanges: 100,
+        maxSeats: 2_000,
+        onBatch: (changes, seconds) => {
+          metrics.commitBatchSize.observe(changes);
+          metrics.commitSeconds.observe(seconds);
+        },
+      },
       sink: halls.store,
       onCatalogChanged: announce,
     });
     closers.unshift(async () => halls.store.close());
 
-    let ws: WsServer | undefined;
-    const users = createUserModule({ prisma, config, logger, bus, connections: { connectionsOf: (id) => ws?.connectionsOf(id) ?? [] } });
+    const connections = new Connections();
+    const users = createUserModule({ prisma, config, logger, bus, connections });
 
     await listenForSeatChanges(bus, halls.store);
     await bus.listen(CHANNELS.catalogChanged, (what) => void applyCatalogChange(what));
-    bus.onReconnect(() => void cinemas.reload().catch((error: unknown) => logger.error('cinema reload failed', { error: String(error) })));
+    bus.onReconnect(() =>
+      cinemas.reload().catch((error: unknown) => {
+        logger.error('cinema reload failed', { error: String(error) });
+      }),
+    );
     await users.start();
 
     async function applyCatalogChange(what: string): Promise<void> {
@@ -98,19 +124,19 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       handlers: [...cinemas.handlers, ...halls.handlers, ...seats.handlers, ...users.handlers],
       publicRead: config.publicRead,
       logger,
+      metrics,
     });
-    ws = new WsServer({ config, router, logger, authenticate: (request) => users.authenticate(request) });
+    const ws = new WsServer({ config, router, logger, metrics, connections, authenticate: (request) => users.authenticate(request) });
 
     const app = createHttpApp({
       config,
       logger,
-      checkReady: async () => {
-        await database.ping();
-        return { ready: true, detail: { database: database.kind } };
-      },
+      checkReady: () => readiness.check(),
       mount: (express) => {
-        express.use('/api/user', users.routes);
+        if (config.metrics.public) express.get('/metrics', metricsRoute(metrics.registry, config.metrics.token));
+        mountRoutes(express, users.routes);
         mountWebPages(express, { logger });
+        mountApiDocs(express);
       },
     });
 
@@ -125,7 +151,13 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       wsPort = await listen(wsOnly, config.wsPort, config.host);
       servers.push(wsOnly);
     }
-    logger.info('seats sync listening', { port, wsPort, database: database.kind, tls: config.tls !== undefined });
+    let metricsPort: number | undefined;
+    if (config.metrics.port !== undefined) {
+      const metricsServer = createMetricsServer(metrics.registry, config.metrics.token);
+      metricsPort = await listen(metricsServer, config.metrics.port, config.host);
+      servers.push(metricsServer);
+    }
+    logger.info('seats sync listening', { port, wsPort, metricsPort, database: database.kind, tls: config.tls !== undefined });
     const baseUrl = config.publicUrl ?? `${config.tls ? 'https' : 'http'}://localhost:${port}`;
     await users.offerFirstAdminSetup(baseUrl);
     if (database.pglite) {
@@ -140,13 +172,24 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       }
     }
 
-    const wsServer = ws;
     closers.unshift(async () => {
       for (const s of servers) s.close();
-      await wsServer.close(config.shutdownTimeoutMs / 2);
+      await ws.close(config.shutdownTimeoutMs / 2);
       for (const s of servers) s.closeAllConnections();
     });
-    return { port, wsPort, database, close: () => runClosers(closers, logger) };
+    return {
+      port,
+      wsPort,
+      metricsPort,
+      database,
+      metrics,
+      async close() {
+        // Until exit: load balancers see 503 and stop sending new clients before anything closes.
+        readiness.drain();
+        if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+        await runClosers(closers, logger);
+      },
+    };
   } catch (error) {
     await runClosers(closers, logger);
     throw error;

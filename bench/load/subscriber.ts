@@ -4,6 +4,7 @@
 // latency.
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
+import { OWN_SUBPROTOCOL } from '../../src/core/protocol/dialect.js';
 import { wallMs } from '../clock.js';
 import type { Endpoint } from './ipc.js';
 import { scanUpdate, updateRange, type ReceiptLedger, VersionTrack } from './version-track.js';
@@ -28,7 +29,8 @@ export function wsUrl(endpoint: Endpoint, path: string): string {
 function openWs(endpoint: Endpoint, hall: number | null, ledger: ReceiptLedger): Promise<VersionTrack | null> {
   return new Promise((resolve, reject) => {
     const path = endpoint.kind === 'raw' ? (hall === null ? '/' : `/?hall=${hall}`) : '/ws';
-    const socket = new WebSocket(wsUrl(endpoint, path), {
+    // Our server: ask for our own dialect (a socket naming none speaks the original client's).
+    const socket = new WebSocket(wsUrl(endpoint, path), endpoint.kind === 'seats' ? [OWN_SUBPROTOCOL] : [], {
       headers: endpoint.cookie ? { cookie: endpoint.cookie } : undefined,
       perMessageDeflate: false,
       handshakeTimeout: OPEN_TIMEOUT_MS,
@@ -122,7 +124,7 @@ function openSocketIo(endpoint: Endpoint, hall: number | null, ledger: ReceiptLe
 /** Our server only: one extra socket asks `user.subscribe` to prove the cookie is a session. */
 export function probeSession(endpoint: Endpoint): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(wsUrl(endpoint, '/ws'), { headers: endpoint.cookie ? { cookie: endpoint.cookie } : undefined });
+    const socket = new WebSocket(wsUrl(endpoint, '/ws'), [OWN_SUBPROTOCOL], { headers: endpoint.cookie ? { cookie: endpoint.cookie } : undefined });
     const finish = (ok: boolean) => {
       socket.terminate();
       resolve(ok);

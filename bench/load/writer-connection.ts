@@ -4,6 +4,7 @@
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import type { PublishReply, PublishRequest } from '../baselines/publish.js';
+import { OWN_SUBPROTOCOL } from '../../src/core/protocol/dialect.js';
 import { wallMs } from '../clock.js';
 import type { Endpoint } from './ipc.js';
 import { wsUrl } from './subscriber.js';
@@ -91,7 +92,8 @@ export class WriterConnection {
       }
       const path = this.endpoint.kind === 'raw' ? '/publish' : '/ws';
       const headers = this.endpoint.cookie ? { cookie: this.endpoint.cookie } : undefined;
-      const ws = new WebSocket(wsUrl(this.endpoint, path), { headers, perMessageDeflate: false });
+      const protocols = this.endpoint.kind === 'seats' ? [OWN_SUBPROTOCOL] : [];
+      const ws = new WebSocket(wsUrl(this.endpoint, path), protocols, { headers, perMessageDeflate: false });
       this.ws = ws;
       ws.once('open', () => resolve());
       ws.once('error', reject);

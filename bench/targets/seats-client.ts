@@ -1,6 +1,7 @@
 // A minimal request/reply client for our socket protocol, for setting up a bench database
 // (halls, seat types) as an admin would. Not on any measured path.
 import WebSocket from 'ws';
+import { OWN_SUBPROTOCOL } from '../../src/core/protocol/dialect.js';
 
 interface Reply {
   eid: string;
@@ -22,7 +23,7 @@ export class SeatsClient {
   }
 
   static open(baseUrl: string, cookie: string): Promise<SeatsClient> {
-    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, { headers: { cookie } });
+    const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/ws`, [OWN_SUBPROTOCOL], { headers: { cookie } });
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new SeatsClient(socket)));
       socket.once('error', reject);

@@ -2,11 +2,17 @@
 // Nothing else in the code reads process.env.
 import { z } from 'zod';
 
+const BOOL_VALUES = ['true', 'false', '1', '0', 'yes', 'no'] as const;
+const isTrue = (v: (typeof BOOL_VALUES)[number]) => v === 'true' || v === '1' || v === 'yes';
+
 const bool = (fallback: boolean) =>
   z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .enum(BOOL_VALUES)
     .default(fallback ? 'true' : 'false')
-    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+    .transform(isTrue);
+
+/** A boolean whose default depends on other variables (undefined when unset). */
+const optionalBool = z.enum(BOOL_VALUES).optional().transform((v) => (v === undefined ? undefined : isTrue(v)));
 
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -15,6 +21,9 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** An integer whose default depends on other variables (undefined when unset or empty). */
+const optionalInt = (min: number, max: number) => optionalString.pipe(z.coerce.number<string | undefined>().int().min(min).max(max).optional());
 
 /** 32 bytes, given as 64 hex characters or base64. */
 const aesKey = optionalString.refine(
@@ -39,7 +48,8 @@ const envSchema = z
       z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
     ),
     DATA_DIR: z.string().default('./data'),
-    SEED_DEMO: bool(true),
+    CACHE_DIR: optionalString,
+    SEED_DEMO: optionalBool,
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
     LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     JWT_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
@@ -62,6 +72,9 @@ const envSchema = z
     WS_MAX_SUBSCRIPTIONS: int(100, 1),
     HALL_HISTORY_SIZE: int(512, 1),
     SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
+    SHUTDOWN_DRAIN_MS: optionalInt(0, 300_000),
+    METRICS_PORT: optionalInt(1, 65535),
+    METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -86,6 +99,8 @@ export interface Config {
   publicUrl: string | undefined;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** Embedded mode's migrated templates; undefined: node_modules/.cache/seats-sync. */
+  cacheDir: string | undefined;
   seedDemo: boolean;
   log: { level: Env['LOG_LEVEL']; format: 'json' | 'pretty' };
   /** Undefined outside production until resolveSecrets fills them from the data folder. */
@@ -109,7 +124,14 @@ export interface Config {
     maxSubscriptions: number;
   };
   hallHistorySize: number;
+  /** Time between SIGTERM (readiness 503) and closing sockets, for load balancers to drain. */
+  shutdownDrainMs: number;
   shutdownTimeoutMs: number;
+  /**
+   * Where /metrics is served: `port` set: only there; else on the public port when
+   * `public` (development, or a token is set). `token`, when set, is required as a bearer token.
+   */
+  metrics: { port: number | undefined; public: boolean; token: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -132,7 +154,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.PUBLIC_URL,
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
-    seedDemo: env.SEED_DEMO,
+    cacheDir: env.CACHE_DIR,
+    // Demo cinemas in a production database are never wanted by default.
+    seedDemo: env.SEED_DEMO ?? env.NODE_ENV !== 'production',
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty') },
     jwtSecret: env.JWT_SECRET,
     totpEncryptionKey: env.TOTP_ENCRYPTION_KEY ? (decodeKey(env.TOTP_ENCRYPTION_KEY) ?? undefined) : undefined,
@@ -156,6 +180,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxSubscriptions: env.WS_MAX_SUBSCRIPTIONS,
     },
     hallHistorySize: env.HALL_HISTORY_SIZE,
+    shutdownDrainMs: env.SHUTDOWN_DRAIN_MS ?? (env.NODE_ENV === 'production' ? 5_000 : 0),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    metrics: {
+      port: env.METRICS_PORT,
+      // Off the public port in production unless a token guards it.
+      public: env.METRICS_PORT === undefined && (env.NODE_ENV !== 'production' || env.METRICS_TOKEN !== undefined),
+      token: env.METRICS_TOKEN,
+    },
   };
 }

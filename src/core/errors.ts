@@ -6,9 +6,10 @@ export const ERROR_CODES = {
   ValidationError: { http: 400, description: 'The message or its `data` does not match the schema; `details` lists the fields.' },
   InvalidJson: { http: 400, description: 'The frame is not valid JSON.' },
   UnknownMessageType: { http: 400, description: 'No handler for this `type`.' },
+  UnsupportedMediaType: { http: 415, description: 'HTTP only: the body is not JSON in UTF-8, or its Content-Encoding is not identity, gzip, deflate or br.' },
   MessageTooLarge: { http: 413, description: 'The frame exceeds the size limit (default 64 KiB); the connection is closed with 1009.' },
   BinaryNotSupported: { http: 400, description: 'Binary frames are not part of the protocol; text JSON only.' },
-  RateLimitExceeded: { http: 429, description: 'More messages per second than allowed (default 50); repeated, the connection is closed with 4029.' },
+  RateLimitExceeded: { http: 429, description: 'More messages per second than allowed (default 50): every request over the limit gets this reply, under its own `type` and `eid`, with `details.retry_after_ms`; past twice the limit in one second the connection is closed with 4029.' },
   Unauthorized: { http: 401, description: 'This needs a logged-in session (or PUBLIC_READ is off).' },
   Forbidden: { http: 403, description: "The session's role may not do this." },
   CinemaNotFound: { http: 404, description: 'No cinema with this id.' },
@@ -31,7 +32,8 @@ export const ERROR_CODES = {
   InvalidLink: { http: 404, description: 'The one-time enrolment link (setup or re-enrolment) is unknown, already used, replaced by a newer one, or expired.' },
   LastAdmin: { http: 409, description: 'The last admin cannot be demoted; make another user admin first.' },
   OriginNotAllowed: { http: 403, description: 'The request Origin is not in ALLOWED_ORIGINS.' },
-  ServiceUnavailable: { http: 503, description: 'The server is starting or shutting down.' },
+  NotFound: { http: 404, description: 'No HTTP route with this method and path.' },
+  ServiceUnavailable: { http: 503, description: 'The database cannot be reached right now (or the server is starting or shutting down); nothing was changed. Retry after `details.retry_after` seconds (HTTP: the Retry-After header).' },
   InternalServerError: { http: 500, description: 'Something failed on the server; it is logged there with the request id.' },
 } as const satisfies Record<string, { http: number; description: string }>;
 
@@ -61,6 +63,6 @@ export const CLOSE_CODES = {
   tooLarge: { code: 1009, description: 'A frame exceeded WS_MAX_PAYLOAD_BYTES.' },
   tryAgainLater: { code: 1013, description: 'Connection cap reached (total or per address); try again later.' },
   slowConsumer: { code: 4008, description: 'The client did not read fast enough (buffered data over WS_MAX_BUFFERED_BYTES); reconnect and resume with `since_version`.' },
-  rateLimited: { code: 4029, description: 'The client kept sending faster than WS_MESSAGES_PER_SECOND after a RateLimitExceeded reply.' },
+  rateLimited: { code: 4029, description: 'The client sent more than twice WS_MESSAGES_PER_SECOND in one second.' },
   pingTimeout: { code: 4000, description: 'Two pings went unanswered (the server terminates such sockets; clients see 1006).' },
 } as const;

@@ -8,7 +8,7 @@ import express, { type Express, type Response } from 'express';
 import type { Logger } from '../core/logger.js';
 import { PROJECT_ROOT } from '../core/project-root.js';
 
-export const WEB_DIST_DIR = join(PROJECT_ROOT, 'web/dist');
+const WEB_DIST_DIR = join(PROJECT_ROOT, 'web/dist');
 
 const PAGES: Record<string, string> = {
   '/display': 'display-index.html',

@@ -36,6 +36,30 @@ describe('config', () => {
     assert.equal(config.totpEncryptionKey?.length, 32);
   });
 
+  it('in production seeds nothing, keeps /metrics off the public port and drains before closing, unless told otherwise', () => {
+    const secrets = { JWT_SECRET: 'x'.repeat(32), TOTP_ENCRYPTION_KEY: 'ab'.repeat(32) };
+    const production = loadConfig({ NODE_ENV: 'production', ...secrets });
+    assert.equal(production.seedDemo, false);
+    assert.deepEqual(production.metrics, { port: undefined, public: false, token: undefined });
+    assert.equal(production.shutdownDrainMs, 5_000);
+    const development = loadConfig({});
+    assert.equal(development.seedDemo, true);
+    assert.equal(development.metrics.public, true);
+    assert.equal(development.shutdownDrainMs, 0);
+
+    const told = loadConfig({ NODE_ENV: 'production', ...secrets, SEED_DEMO: 'true', METRICS_TOKEN: 't'.repeat(16), SHUTDOWN_DRAIN_MS: '0' });
+    assert.equal(told.seedDemo, true);
+    assert.deepEqual(told.metrics, { port: undefined, public: true, token: 't'.repeat(16) });
+    assert.equal(told.shutdownDrainMs, 0);
+    const ownPort = loadConfig({ METRICS_PORT: '9100', METRICS_TOKEN: '' });
+    assert.deepEqual(ownPort.metrics, { port: 9100, public: false, token: undefined });
+    assert.equal(loadConfig({ METRICS_PORT: '' }).metrics.port, undefined);
+    assert.throws(
+      () => loadConfig({ METRICS_PORT: '0', METRICS_TOKEN: 'short', SEED_DEMO: 'perhaps' }),
+      (error: unknown) => ['METRICS_PORT', 'METRICS_TOKEN', 'SEED_DEMO'].every((name) => String(error).includes(name)),
+    );
+  });
+
   it('rejects a short JWT secret and a malformed key without echoing them', () => {
     assert.throws(
       () => loadConfig({ JWT_SECRET: 'short-secret-value', TOTP_ENCRYPTION_KEY: 'not-a-key' }),

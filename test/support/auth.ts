@@ -2,6 +2,7 @@
 // from the otpauth:// URI, compute codes, keep the session cookie.
 import { generateSync } from 'otplib';
 import type { PrismaClient } from '../../src/generated/prisma/client.js';
+import { assertHttpContract } from './contract.js';
 
 export interface EnrolledUser {
   username: string;
@@ -28,6 +29,7 @@ export async function post(baseUrl: string, path: string, body: unknown, cookie?
     body: JSON.stringify(body),
   });
   const json = (await response.json()) as { data: any; status: string; error: string | null };
+  assertHttpContract(path, response.status, json);
   return { response, json };
 }
 

@@ -7,9 +7,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { buildWebPages, DEFAULT_DIST_DIR } from '../../scripts/build-web.js';
 import { ProtocolClient, type SocketConstructor } from '../../web/client/protocol-client.js';
+import { SocketContract } from '../support/contract.js';
 
-// Flags per /work/.library/env/machines/node-svc.md: without the networking ones,
-// Chromium keeps calling out of a closed network.
+// Without the networking flags, headless Chromium keeps calling out (updates, sync,
+// QUIC probes), which fails slowly on a closed network.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export const VIEWPORTS = { tv: { width: 1920, height: 1080 }, phone: { width: 390, height: 844 } } as const;
@@ -44,11 +45,26 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-/** A protocol client from Node, logged in when given a session cookie. */
+/**
+ * A protocol client from Node, logged in when given a session cookie. Every frame it
+ * receives is checked against the message descriptors; a frame that breaks the contract
+ * throws (an uncaught error fails the running test).
+ */
 export function nodeClient(wsUrl: string, cookie?: string): ProtocolClient {
   class CookieSocket extends WebSocket {
-    constructor(url: string) {
-      super(url, cookie ? { headers: { cookie } } : {});
+    private readonly contract = new SocketContract();
+
+    constructor(url: string, protocols: string[]) {
+      super(url, protocols, cookie ? { headers: { cookie } } : {});
+      this.on('message', (data) => {
+        const violation = this.contract.received(JSON.parse(data.toString()) as object);
+        if (violation) throw new Error(`contract violation: ${violation}`);
+      });
+    }
+
+    override send(data: string): void {
+      this.contract.sent(data);
+      super.send(data);
     }
   }
   const client = new ProtocolClient({ url: wsUrl, WebSocket: CookieSocket as SocketConstructor, reconnectDelayMs: { min: 50, max: 500 } });

@@ -71,6 +71,7 @@ const hall = (version: number): Hall => ({
   rows: 1,
   places: 1,
   version,
+  epoch: 'epoch-1',
   seats: [],
   seat_types: [],
 });
@@ -130,7 +131,7 @@ test('after a drop it reconnects, resubscribes with the same eid and since_versi
 
     const resubscribe = await server.next((s) => s.type === 'hall.subscribe', seen);
     assert.equal(resubscribe.eid, subscribe.eid);
-    assert.deepEqual(resubscribe.data, { id: 7, since_version: 4 });
+    assert.deepEqual(resubscribe.data, { id: 7, since_version: 4, epoch: 'epoch-1' });
     server.send(resubscribe.eid, resubscribe.type, 'success', { id: 7, version: 4, resumed: true });
     server.send(resubscribe.eid, resubscribe.type, 'update', update(5));
     await waitFor(() => versions.length === 3);
@@ -154,7 +155,7 @@ test('a version gap resubscribes from the last applied version and delivers ever
     server.send(subscribe.eid, subscribe.type, 'update', update(14)); // still out of order: no second resubscribe
     const resubscribe = await server.next((s) => s.type === 'hall.subscribe', seen);
     assert.equal(resubscribe.eid, subscribe.eid);
-    assert.deepEqual(resubscribe.data, { id: 7, since_version: 11 });
+    assert.deepEqual(resubscribe.data, { id: 7, since_version: 11, epoch: 'epoch-1' });
 
     server.send(subscribe.eid, subscribe.type, 'success', { id: 7, version: 11, resumed: true });
     for (const version of [12, 13, 14, 13]) server.send(subscribe.eid, subscribe.type, 'update', update(version));

@@ -21,7 +21,10 @@ export interface SocketLike {
   addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
 }
-export type SocketConstructor = new (url: string) => SocketLike;
+export type SocketConstructor = new (url: string, protocols: string[]) => SocketLike;
+
+/** Our own dialect (src/core/protocol/dialect.ts); a socket asking for none speaks the original client's. */
+const SUBPROTOCOL = 'seats-sync.v1';
 
 const OPEN = 1;
 
@@ -208,7 +211,7 @@ export class ProtocolClient {
 
   private open(state: 'connecting' | 'reconnecting'): void {
     this.setStatus(state);
-    const socket = new this.Socket(this.options.url);
+    const socket = new this.Socket(this.options.url, [SUBPROTOCOL]);
     this.socket = socket;
     // Events of a socket we have already dropped must not touch the current one.
     socket.addEventListener('open', () => {
@@ -307,14 +310,16 @@ export class ProtocolClient {
 }
 
 /**
- * One hall's subscription: remembers the last applied version so that a reconnect, or a
- * gap in the pushes, resumes with since_version and the listener sees every version once,
- * in order.
+ * One hall's subscription: remembers the last applied version and the database epoch it
+ * belongs to, so that a reconnect, or a gap in the pushes, resumes with since_version and
+ * the listener sees every version once, in order (or a snapshot, when the server's
+ * database is another history than the one the versions came from).
  */
 class HallSubscription implements SubscriptionRecord {
   readonly type = 'hall.subscribe';
   readonly unsubscribeType = 'hall.unsubscribe';
   private version: number | null = null;
+  private epoch = '';
   /** Set from a gap's resubscribe until its reply; pushes out of order meanwhile are dropped, the resume resends them. */
   private resuming = false;
 
@@ -326,7 +331,7 @@ class HallSubscription implements SubscriptionRecord {
   ) {}
 
   request(): unknown {
-    return this.version === null ? { id: this.id } : { id: this.id, since_version: this.version };
+    return this.version === null ? { id: this.id } : { id: this.id, since_version: this.version, epoch: this.epoch };
   }
 
   receive(frame: Frame): void {
@@ -339,6 +344,7 @@ class HallSubscription implements SubscriptionRecord {
         const hall = frame.data as Hall;
         this.resuming = false;
         this.version = hall.version;
+        this.epoch = hall.epoch;
         this.listener.snapshot(hall);
         return;
       }

@@ -1,92 +1,45 @@
-// The wire shapes of docs/protocol.md, as the pages and tests see them. One source: the
-// server's own types and error codes, as type-only imports that the bundler erases, so
+// The wire shapes as the pages and tests see them, derived from the server's message
+// descriptors and zod schemas (z.input for what a request sends, z.output for what the
+// server answers), never written by hand. Type-only imports: the bundler erases them, so
 // no server code (nor zod or Prisma) reaches the browser.
+import type { z } from 'zod';
 import type { ErrorCode as ServerErrorCode } from '../../src/core/errors.js';
-import type { CinemaView, CinemasUpdate as ServerCinemasUpdate, HallSummary as ServerHallSummary } from '../../src/modules/cinema/index.js';
+import type { Reply } from '../../src/core/protocol/envelope.js';
+import type { MESSAGES } from '../../src/handlers.js';
+import type { CinemasUpdate as ServerCinemasUpdate, CinemaView, HallSummary as ServerHallSummary } from '../../src/modules/cinema/index.js';
 import type { HallUpdate as ServerHallUpdate, HallView, SeatTypeCountsView, SeatView } from '../../src/modules/hall/index.js';
-import type { HistoryEntry, SeatStatus as ServerSeatStatus, SeatTypeView, StatusCounts as ServerStatusCounts } from '../../src/modules/seat/index.js';
+import type { SeatStatus as ServerSeatStatus, SeatTypeView, StatusCounts as ServerStatusCounts } from '../../src/modules/seat/index.js';
+import type { UserStatus as ServerUserStatus } from '../../src/modules/user/index.js';
+
+type Message = (typeof MESSAGES)[number];
+type MessageOf<K extends Message['type']> = Extract<Message, { type: K }>;
+export type RequestType = Message['type'];
+/** Request type -> [data sent, reply data]. Subscriptions have their own methods. */
+export type RequestMap = { [K in RequestType]: [z.input<MessageOf<K>['data']>, z.output<MessageOf<K>['reply']>] };
 
 export type SeatStatus = ServerSeatStatus;
 export const SEAT_STATUSES: readonly SeatStatus[] = ['VACANT', 'OCCUPIED', 'MAINTENANCE'];
 export type StatusCounts = ServerStatusCounts;
-export type Role = 'viewer' | 'staff' | 'admin';
+export type UserStatus = ServerUserStatus;
+export type Role = Extract<UserStatus, { status: 'user' }>['role'];
 export type SeatType = SeatTypeView;
-export type SeatGeometry = Pick<SeatView, 'x' | 'y' | 'width' | 'height' | 'rotation'>;
 export type Seat = SeatView;
+export type SeatGeometry = Pick<Seat, 'x' | 'y' | 'width' | 'height' | 'rotation'>;
 export type HallSeatType = SeatTypeCountsView;
 export type Hall = HallView;
-export type SeatChange = ServerHallUpdate['seats'][number];
 export type HallUpdate = ServerHallUpdate;
+export type SeatChange = HallUpdate['seats'][number];
 export type HallSummary = ServerHallSummary;
 export type Cinema = CinemaView;
 /** A `cinemas.subscribe` update: only the changed halls' counts, to deep-merge by id. */
 export type CinemasUpdate = ServerCinemasUpdate;
-
-export type UserStatus = { status: 'guest' } | { status: 'user'; username: string; role: Role };
-
-export type HistoryEvent = HistoryEntry;
-
-export interface HallHistory {
-  hall_id: number;
-  events: HistoryEvent[];
-  next_before_version: number | null;
-}
-
-export interface LayoutSpec {
-  rows: number;
-  places: number | number[];
-  aisles_after?: number[];
-  shape?: 'straight' | 'curved';
-  seat_type_id: number;
-  row_seat_types?: { row: number; seat_type_id: number }[];
-  seat_seat_types?: { row: number; place: number; seat_type_id: number }[];
-}
-
-export interface PreviewSeat extends SeatGeometry {
-  row: number;
-  place: number;
-  seat_type_id: number;
-}
-
-export interface LayoutPreview {
-  rows: number;
-  places: number;
-  seats: PreviewSeat[];
-}
-
-export interface UserSummary {
-  username: string;
-  role: Role;
-  created_at: string;
-  last_login_at: string | null;
-}
-
-export interface SeatStatusResult {
-  id: number;
-  version: number;
-  seats: SeatChange[];
-}
-
-/** Request type -> [data sent, reply data]. Subscriptions have their own methods. */
-export interface RequestMap {
-  'cinemas.get_cinemas': [null, Cinema[]];
-  'hall.get': [{ id: number }, Hall];
-  'seat_type.list': [null, SeatType[]];
-  'hall.update_seat_status': [
-    { hall_id: number; seats: { seat_id: number; status: SeatStatus }[]; expected_version?: number },
-    SeatStatusResult,
-  ];
-  'hall.history': [{ hall_id: number; limit?: number; before_version?: number }, HallHistory];
-  'hall.preview': [{ layout: LayoutSpec }, LayoutPreview];
-  'hall.create': [{ cinema_id: number; name: string; layout: LayoutSpec }, Hall];
-  'user.list': [null, { users: UserSummary[] }];
-  'user.set_role': [{ username: string; role: Role }, { username: string; role: Role }];
-  'user.reenrol_link': [{ username: string }, { username: string; path: string; expires_at: string }];
-  'hall.unsubscribe': [{ sub_eid: string }, { unsubscribed: number }];
-  'cinemas.unsubscribe': [{ sub_eid: string }, { unsubscribed: number }];
-  'user.unsubscribe': [{ sub_eid: string }, { unsubscribed: number }];
-}
-export type RequestType = keyof RequestMap;
+export type HallHistory = RequestMap['hall.history'][1];
+export type HistoryEvent = HallHistory['events'][number];
+export type LayoutSpec = RequestMap['hall.preview'][0]['layout'];
+export type LayoutPreview = RequestMap['hall.preview'][1];
+export type PreviewSeat = LayoutPreview['seats'][number];
+export type UserSummary = RequestMap['user.list'][1]['users'][number];
+export type SeatStatusResult = RequestMap['hall.update_seat_status'][1];
 
 /** Codes the server sends (one list: src/core/errors.ts), plus the ones this client raises itself. */
 export type ErrorCode =
@@ -108,11 +61,4 @@ export interface ErrorData {
 }
 
 /** Every frame the server sends. */
-export interface Frame {
-  type: string;
-  eid: string;
-  ts: number;
-  status: 'success' | 'error' | 'snapshot' | 'update';
-  data: unknown;
-  error: ErrorCode | null;
-}
+export type Frame = Omit<Reply, 'error'> & { error: ErrorCode | null };

@@ -10,8 +10,13 @@ export interface ChangeBus {
   listen(channel: string, handler: NotificationHandler): Promise<void>;
   /** NOTIFY outside a transaction, for changes whose data is already committed. */
   notify(channel: string, payload: string): Promise<void>;
-  /** Called after the LISTEN connection was lost and is back: anything sent meanwhile is gone. */
-  onReconnect(handler: () => void): void;
+  /**
+   * Called after the LISTEN connection was lost and is back: anything sent meanwhile is
+   * gone. A handler that catches up returns a promise; `listening` waits for it.
+   */
+  onReconnect(handler: () => void | Promise<void>): void;
+  /** False from the loss of the LISTEN connection until it is back and every reconnect handler has finished. */
+  readonly listening: boolean;
   close(): Promise<void>;
 }
 
@@ -19,4 +24,6 @@ export const CHANNELS = {
   hallChanged: 'seats_sync_hall',
   catalogChanged: 'seats_sync_catalog',
   userChanged: 'seats_sync_user',
+  /** `<browser key> <user id> <session version>`: that browser logged in over HTTP. */
+  browserSignedIn: 'seats_sync_browser',
 } as const;

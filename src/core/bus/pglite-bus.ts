@@ -6,6 +6,8 @@ import type { ChangeBus, NotificationHandler } from './bus.js';
 
 export class PgliteBus implements ChangeBus {
   private readonly unsubscribers: (() => Promise<void>)[] = [];
+  /** One in-process connection: it cannot drop while the process lives. */
+  readonly listening = true;
 
   constructor(private readonly db: PGlite) {}
 
@@ -18,7 +20,7 @@ export class PgliteBus implements ChangeBus {
   }
 
   onReconnect(): void {
-    // One in-process connection: it cannot drop while the process lives.
+    // Never called: see `listening`.
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 // Server mode: one dedicated pg.Client per process holds every LISTEN (Prisma has none).
-// Measured (shared/design/postgres-bus.md): a killed listener emits error + end within
+// Measured (docs/database.md, "PostgreSQL as the change bus"): a killed listener emits error + end within
 // ~5 ms, cannot be reused, and everything notified while it is down is lost; so on any
 // loss we make a new client, LISTEN again, and tell listeners to catch up from the rows.
 // A periodic `SELECT 1` catches silent network drops that TCP would take minutes to see.
@@ -17,8 +17,9 @@ const KEEPALIVE_DELAY_MS = 10_000;
 export class PostgresBus implements ChangeBus {
   private client: pg.Client | null = null;
   private readonly handlers = new Map<string, NotificationHandler[]>();
-  private readonly reconnectHandlers: (() => void)[] = [];
+  private readonly reconnectHandlers: (() => void | Promise<void>)[] = [];
   private closed = false;
+  private up = false;
   private attempts = 0;
   private healthTimer: NodeJS.Timeout | undefined;
   private connecting: Promise<void> | null = null;
@@ -33,8 +34,13 @@ export class PostgresBus implements ChangeBus {
     this.notifier.on('error', (error) => logger.warn('notify pool error', { error: error.message }));
   }
 
+  get listening(): boolean {
+    return this.up;
+  }
+
   async start(): Promise<void> {
     await this.connect();
+    this.up = true;
     this.healthTimer = setInterval(() => void this.checkHealth(), HEALTH_CHECK_MS);
     this.healthTimer.unref();
   }
@@ -53,7 +59,7 @@ export class PostgresBus implements ChangeBus {
     await this.notifier.query('SELECT pg_notify($1, $2)', [channel, payload]);
   }
 
-  onReconnect(handler: () => void): void {
+  onReconnect(handler: () => void | Promise<void>): void {
     this.reconnectHandlers.push(handler);
   }
 
@@ -106,6 +112,7 @@ export class PostgresBus implements ChangeBus {
   private lost(client: pg.Client): void {
     if (this.closed || this.client !== client) return;
     this.client = null;
+    this.up = false;
     this.logger.warn('listen connection lost; reconnecting');
     void this.reconnect();
   }
@@ -118,7 +125,9 @@ export class PostgresBus implements ChangeBus {
       try {
         await this.connect();
         this.logger.info('listen connection restored');
-        for (const handler of this.reconnectHandlers) handler();
+        // Up again only once what was missed meanwhile has been read (readiness waits for it).
+        await Promise.allSettled(this.reconnectHandlers.map(async (handler) => handler()));
+        if (!this.closed && this.client !== null) this.up = true;
         return;
       } catch (error) {
         this.logger.warn('listen reconnect failed', { error: error instanceof Error ? error.message : String(error) });

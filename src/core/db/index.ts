@@ -11,6 +11,7 @@ export type { Database } from './database.js';
 export { DatabaseNewerThanCodeError, DataDirLockedError, MigrationHistoryDivergedError } from './errors.js';
 export { applyMigrations, createMigration, type MigrationTarget } from './migrator.js';
 export type { TemplateContents } from './pglite-template.js';
+export { readEpoch, renewEpoch } from './epoch.js';
 
 export interface OpenDatabaseOptions extends Pick<Config, 'databaseUrl' | 'dataDir'>, Pick<MigratorOptions, 'migrationsDir' | 'cacheDir'> {
   logger: Logger;

@@ -8,6 +8,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { RENEW_EPOCH_SQL } from './epoch.js';
 import type { Database } from './database.js';
 import { applyMigrations, type MigratorOptions } from './migrator.js';
 import { copyTemplate, ensureTemplate, isDatabaseFolder, type TemplateContents } from './pglite-template.js';
@@ -27,12 +28,15 @@ export async function openPGlite(dataDir: string, logger: Logger, migrator: Migr
   let pglite: PGlite | undefined;
   try {
     // A new folder starts from the migrated template instead of running initdb.
-    if (!(await isDatabaseFolder(dataDir))) {
+    const copied = !(await isDatabaseFolder(dataDir));
+    if (copied) {
       copyTemplate(await ensureTemplate({ ...migrator, logger, contents }), dataDir);
       logger.info('new data folder, copied from the template', { dataDir, withContents: contents !== undefined });
     }
     pglite = await PGlite.create({ dataDir, startParams: START_PARAMS });
     await applyMigrations({ kind: 'pglite', pglite }, { ...migrator, logger });
+    // Every copy of the template is a database of its own: its own epoch.
+    if (copied) await pglite.query(RENEW_EPOCH_SQL);
   } catch (error) {
     await pglite?.close();
     await lock.release();

@@ -6,12 +6,14 @@ import type { Logger } from '../logger.js';
 import type { Database } from './database.js';
 import { applyMigrations, type MigratorOptions } from './migrator.js';
 
-/** Measured best for one hot hall (shared/design/postgres-bus.md): 50 did worse than 10. */
+/** Measured best for one hot hall (docs/database.md): 50 did worse than 10. */
 const POOL_SIZE = 10;
 
 export async function openPostgres(connectionString: string, logger: Logger, migrator: MigratorOptions): Promise<Database> {
   await applyMigrations({ kind: 'postgres', connectionString }, { ...migrator, logger });
-  const pool = new pg.Pool({ connectionString, max: POOL_SIZE });
+  // A server that does not answer at all fails requests after 5 s (ServiceUnavailable)
+  // instead of holding them until the operating system gives up on the connection.
+  const pool = new pg.Pool({ connectionString, max: POOL_SIZE, connectionTimeoutMillis: 5_000 });
   // An idle pooled connection that dies (server restart) must not crash the process.
   pool.on('error', (error) => logger.warn('database pool connection lost', { error: error.message }));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });

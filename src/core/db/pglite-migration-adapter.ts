@@ -1,5 +1,5 @@
 // The schema engine's connection to an embedded PGlite: pglite-prisma-adapter with its
-// `executeScript` defect worked around (shared/design/prisma-offline.md, defect 4).
+// `executeScript` defect worked around (docs/database.md, "Adapter defects worked around", 4).
 import type { PGlite } from '@electric-sql/pglite';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';

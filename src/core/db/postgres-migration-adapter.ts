@@ -1,5 +1,5 @@
 // The schema engine's connection to a PostgreSQL server: @prisma/adapter-pg with three of
-// its defects worked around (shared/design/prisma-offline.md, "Adapter defects").
+// its defects worked around (docs/database.md, "Adapter defects worked around", 1-3).
 // Used only for migrations, on a pool of its own: the engine takes a session advisory lock
 // it never releases, so the pool must end when the engine is done.
 import { randomUUID } from 'node:crypto';

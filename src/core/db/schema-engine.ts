@@ -1,5 +1,6 @@
-// Prisma's schema engine compiled to WebAssembly: the native one would have to be
-// downloaded, and this machine has no internet (docs in shared/design/prisma-offline.md).
+// Prisma's schema engine compiled to WebAssembly: the native one is a binary that would
+// have to be downloaded, and the server installs and starts with no download
+// (docs/database.md, "Prisma's schema engine runs as WebAssembly").
 //
 // Two process-wide facts shape this file:
 // - the wasm-bindgen glue keeps the instance in its own module scope, so there is one

@@ -16,12 +16,18 @@ export function isOriginAllowed(request: IncomingMessage, policy: OriginPolicy, 
   const origin = request.headers.origin;
   if (origin === undefined) return true;
   const normalised = origin.replace(/\/$/, '').toLowerCase();
-  if (policy.allowedOrigins.length > 0) return policy.allowedOrigins.some((allowed) => allowed.toLowerCase() === normalised);
+  if (policy.allowedOrigins.length > 0) return isListedOrigin(normalised, policy.allowedOrigins);
   if (policy.publicUrl && new URL(policy.publicUrl).origin === normalised) return true;
   // Same origin means scheme, host and port: an http page must not drive the https site
   // (some browsers send SameSite cookies across the two schemes).
   const host = request.headers.host;
   return host !== undefined && normalised === `${requestScheme(request, trustProxy)}://${host.toLowerCase()}`;
+}
+
+/** Whether `origin` is one of ALLOWED_ORIGINS (case and a trailing slash aside). */
+export function isListedOrigin(origin: string, allowedOrigins: string[]): boolean {
+  const normalised = origin.replace(/\/$/, '').toLowerCase();
+  return allowedOrigins.some((allowed) => allowed.toLowerCase() === normalised);
 }
 
 /** https when the connection is TLS, or when a trusted proxy says the client's was. */

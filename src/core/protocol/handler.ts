@@ -1,5 +1,7 @@
-// A message handler: its zod schema (validation, types and docs from one source), the role
-// it needs, the errors it may answer with, and the function that does the work.
+// A socket message: its descriptor (the contract: request schema, reply schema, push
+// schemas, the role it needs, the errors it may answer with) and the function that does
+// the work. The router, docs/protocol.md, docs/asyncapi.yaml, the pages' types and the
+// tests' reply checks all read the same descriptor.
 import type { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -12,6 +14,34 @@ import type { Session } from '../session.js';
  * - `viewer` | `staff` | `admin`: a session with at least this role.
  */
 export type Access = 'public' | 'reader' | 'viewer' | 'staff' | 'admin';
+
+/** Statuses of the frames a subscription pushes after its reply. */
+export type PushStatus = 'update' | 'snapshot';
+
+export interface MessageDescriptor<
+  T extends string = string,
+  S extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+> {
+  type: T;
+  description: string;
+  access: Access;
+  /** The request's `data`. */
+  data: S;
+  /** The `data` of a successful reply (status `success`, or `snapshot` for subscriptions). */
+  reply: R;
+  /** Subscriptions only: the `data` of each push status, sent under the request's type and eid. */
+  pushes?: Partial<Record<PushStatus, z.ZodType>>;
+  /** Errors beyond the envelope ones every message may return. */
+  errors: ErrorCode[];
+}
+
+/** Keeps the literal type name and the schemas' types, for the pages' derived types. */
+export function defineMessage<const T extends string, S extends z.ZodType, R extends z.ZodType>(
+  descriptor: MessageDescriptor<T, S, R>,
+): MessageDescriptor<T, S, R> {
+  return descriptor;
+}
 
 export interface HandlerContext {
   connection: Connection;
@@ -45,19 +75,14 @@ export class DeferredReply {
   constructor(readonly build: () => HandlerReply) {}
 }
 
-export interface MessageHandler<S extends z.ZodType = z.ZodType> {
-  type: string;
-  description: string;
-  access: Access;
-  data: S;
-  /** Shape of the reply's `data` (and of pushes, for subscriptions), for docs/protocol.md. */
-  reply: string;
-  /** Errors beyond the envelope ones every handler may return. */
-  errors: ErrorCode[];
-  handle(context: HandlerContext, data: z.output<S>): Promise<unknown> | unknown;
+export interface MessageHandler extends MessageDescriptor {
+  handle(context: HandlerContext, data: unknown): Promise<unknown> | unknown;
 }
 
-/** Keeps the schema's output type tied to the handle() argument. */
-export function defineHandler<S extends z.ZodType>(handler: MessageHandler<S>): MessageHandler {
-  return handler as unknown as MessageHandler;
+/** A descriptor with the function that answers it; `data` is what the schema parsed. */
+export function handleMessage<S extends z.ZodType>(
+  descriptor: MessageDescriptor<string, S>,
+  handle: (context: HandlerContext, data: z.output<S>) => Promise<unknown> | unknown,
+): MessageHandler {
+  return { ...descriptor, handle: handle as MessageHandler['handle'] };
 }

@@ -5,6 +5,8 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { AppError, CLOSE_CODES } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { topicKind, type Metrics } from '../metrics.js';
+import { OWN_DIALECT, type Dialect } from '../protocol/dialect.js';
 import type { Session } from '../session.js';
 import { textFrameHeader } from './frame.js';
 
@@ -45,7 +47,15 @@ export class Connection {
      * The TCP (or TLS) socket under `socket`, for pushes written without a copy; null when
      * the socket compresses (permessage-deflate), whose frames only `ws` can build.
      */
-    private readonly transport: Duplex | null = null,
+    private readonly transport: Duplex | null,
+    private readonly metrics: Pick<Metrics, 'traffic' | 'subscriptions'>,
+    /** How this socket's frames look on the wire, chosen by its subprotocol (dialect.ts). */
+    readonly dialect: Dialect = OWN_DIALECT,
+    /**
+     * SHA-256 of this browser's `seats_browser` cookie, or null: an HTTP login from the same
+     * browser upgrades this socket in place (browser-id.ts).
+     */
+    readonly browser: string | null = null,
   ) {
     this.session = session;
   }
@@ -60,11 +70,14 @@ export class Connection {
     return !this.closing && this.socket.readyState === this.socket.OPEN;
   }
 
-  send(frame: string | Buffer): void {
+  /** A reply or error in this socket's dialect; null means the dialect sends none. */
+  send(frame: string | Buffer | null): void {
+    if (frame === null) return;
     if (!this.mayWrite()) return;
     // Pushes are Buffers; `ws` would send those as binary frames, which browsers hand
     // over as Blobs. The protocol is text JSON, so say so explicitly.
     this.socket.send(frame, { binary: false });
+    this.metrics.traffic.bytesSent += typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length;
   }
 
   /**
@@ -78,6 +91,10 @@ export class Connection {
    */
   sendPush(body: Buffer, eidTail: Buffer, header?: Buffer): void {
     if (!this.mayWrite()) return;
+    // Plain integer adds, not prom-client calls: this runs once per socket per push.
+    const traffic = this.metrics.traffic;
+    traffic.pushes++;
+    traffic.bytesSent += body.length + eidTail.length;
     const transport = this.transport;
     if (transport === null) {
       this.socket.send(Buffer.concat([body, eidTail], body.length + eidTail.length), { binary: false });
@@ -94,6 +111,7 @@ export class Connection {
   private mayWrite(): boolean {
     if (!this.isOpen) return false;
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.metrics.traffic.slowConsumerCloses++;
       this.close(CLOSE_CODES.slowConsumer.code, 'slow consumer');
       return false;
     }
@@ -109,7 +127,9 @@ export class Connection {
     // The reference client re-sends a subscribe with the same eid after a reconnect;
     // on the same connection that replaces the old subscription instead of doubling it.
     previous?.release();
+    if (previous) this.metrics.subscriptions.dec({ topic: topicKind(previous.topic) });
     this.subscriptions.set(eid, handle);
+    this.metrics.subscriptions.inc({ topic: topicKind(handle.topic) });
   }
 
   removeSubscription(eid: string): boolean {
@@ -117,6 +137,7 @@ export class Connection {
     if (!handle) return false;
     handle.release();
     this.subscriptions.delete(eid);
+    this.metrics.subscriptions.dec({ topic: topicKind(handle.topic) });
     return true;
   }
 
@@ -130,11 +151,15 @@ export class Connection {
         removed++;
       }
     }
+    if (removed > 0) this.metrics.subscriptions.dec({ topic: topicKind(topic) }, removed);
     return removed;
   }
 
   releaseAll(): void {
-    for (const handle of this.subscriptions.values()) handle.release();
+    for (const handle of this.subscriptions.values()) {
+      handle.release();
+      this.metrics.subscriptions.dec({ topic: topicKind(handle.topic) });
+    }
     this.subscriptions.clear();
   }
 

@@ -1,9 +1,10 @@
 // Fan-out to the subscribers of one topic (a hall, the cinema list, a user).
-// The push is serialised once per topic into a Buffer and the same bytes go to every
-// socket; only the subscriber's pre-encoded eid tail differs. This is the hot path:
-// no per-subscriber JSON, closures or database reads here.
+// The push is serialised once per topic and dialect into Buffers and the same bytes go
+// to every socket of that dialect; only the subscriber's pre-encoded eid tail differs.
+// This is the hot path: no per-subscriber JSON, closures or database reads here.
+import { Push } from '../protocol/dialect.js';
 import type { ReplyStatus } from '../protocol/envelope.js';
-import { encodeEidTail, encodePushBody } from '../protocol/envelope.js';
+import { encodeEidTail } from '../protocol/envelope.js';
 import type { Connection } from './connection.js';
 import { textFrameHeader } from './frame.js';
 
@@ -36,24 +37,32 @@ export class Topic {
     this.subscribers.delete(subscriber);
   }
 
-  /** Serialises `data` once; returns the body so callers can keep it (history ring). */
-  publish(status: ReplyStatus, data: unknown): Buffer {
-    const body = encodePushBody(this.type, status, data);
-    this.publishBody(body);
-    return body;
+  /** Serialises `data` once per dialect in use; returns the push so callers can keep it (history ring). */
+  publish(status: ReplyStatus, data: unknown): Push {
+    const push = new Push(this.type, status, data);
+    this.publishPush(push);
+    return push;
   }
 
-  publishBody(body: Buffer): void {
-    // Tails of one length share a frame header; eids of one client library mostly have one length.
+  publishPush(push: Push): void {
+    // Bodies and tails of one length share a frame header; eids of one client library
+    // mostly have one length, and most sockets speak one dialect.
+    let lastBody: Buffer | undefined;
     let tailLength = -1;
     let header: Buffer | undefined;
     for (const subscriber of this.subscribers) {
+      const connection = subscriber.connection;
       const tail = subscriber.eidTail;
-      if (tail.length !== tailLength) {
-        tailLength = tail.length;
-        header = textFrameHeader(body.length + tailLength);
+      const bodies = push.bodiesFor(connection.dialect);
+      for (let i = 0; i < bodies.length; i++) {
+        const body = bodies[i]!;
+        if (body !== lastBody || tail.length !== tailLength) {
+          lastBody = body;
+          tailLength = tail.length;
+          header = textFrameHeader(body.length + tailLength);
+        }
+        connection.sendPush(body, tail, header);
       }
-      subscriber.connection.sendPush(body, tail, header);
     }
   }
 }

@@ -1,5 +1,5 @@
 // Data access for cinemas. Prisma only; no protocol here.
-import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
+import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { StatusCounts } from '../seat/index.js';
 import type { CinemaView } from './cinema.types.js';
 
@@ -60,9 +60,6 @@ export function createCinemaModel(prisma: PrismaClient) {
       });
     },
 
-    isUniqueViolation(error: unknown): boolean {
-      return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-    },
   };
 }
 

@@ -1,6 +1,7 @@
 // The cinema list with live counts, kept in memory: loaded once from the database,
 // counts replaced (never incremented) with each hall version's absolute totals, so a
 // duplicate or late notification cannot make them drift; reloaded on structural changes.
+import { isUniqueViolation } from '../../core/db/prisma-errors.js';
 import { AppError } from '../../core/errors.js';
 import type { StatusCounts } from '../seat/index.js';
 import type { CinemaModel } from './cinema.model.js';
@@ -66,7 +67,7 @@ export function createCinemaService(model: CinemaModel, feed: CinemasFeed, annou
     try {
       return await write();
     } catch (error) {
-      if (model.isUniqueViolation(error)) throw new AppError('NameTaken', 'a cinema with that name exists');
+      if (isUniqueViolation(error)) throw new AppError('NameTaken', 'a cinema with that name exists');
       throw error;
     }
   }

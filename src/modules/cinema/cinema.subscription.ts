@@ -9,7 +9,7 @@ import { Topic } from '../../core/ws/topic.js';
 import type { StatusCounts } from '../seat/index.js';
 import type { CinemasUpdate } from './cinema.types.js';
 
-export const CINEMAS_TOPIC = 'cinemas';
+const CINEMAS_TOPIC = 'cinemas';
 
 export class CinemasFeed {
   readonly topic = new Topic(CINEMAS_TOPIC, 'cinemas.subscribe');

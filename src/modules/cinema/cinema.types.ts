@@ -1,33 +1,44 @@
+// The cinema module's wire contract: request schemas, and the reply and push shapes with
+// the types derived from them (the pages use the same types).
 import { z } from 'zod';
-import type { StatusCounts } from '../seat/index.js';
+import { idSchema as id, nameSchema } from '../../core/bounds.js';
+import { timestampSchema } from '../../core/protocol/schemas.js';
+import { statusCountsSchema } from '../seat/index.js';
 
-const id = z.number().int().positive().max(2_147_483_647);
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1e88e5');
-const name = z.string().trim().min(1).max(80);
+const name = nameSchema(80);
 
 export const cinemaCreateSchema = z.object({ name, color });
 export const cinemaUpdateSchema = z
   .object({ id, name: name.optional(), color: color.optional() })
   .refine((v) => v.name !== undefined || v.color !== undefined, 'give a name or a color');
 export const cinemaIdSchema = z.object({ id });
-export const noDataSchema = z.null().or(z.object({}).strict());
 export const cinemasUnsubscribeSchema = z.null().or(z.object({ sub_eid: z.string().min(1).max(128).optional() }));
 
-export interface HallSummary {
-  id: number;
-  name: string;
-  rows: number;
-  places: number;
-  seats_count: StatusCounts;
-}
+const hallSummarySchema = z.strictObject({
+  id,
+  name: z.string(),
+  rows: z.number().int().positive(),
+  places: z.number().int().positive(),
+  seats_count: statusCountsSchema,
+});
+export type HallSummary = z.output<typeof hallSummarySchema>;
 
-export interface CinemaView {
-  id: number;
-  name: string;
-  color: string;
-  created_at: string;
-  halls: HallSummary[];
-}
+export const cinemaViewSchema = z.strictObject({
+  id,
+  name: z.string(),
+  color: z.string(),
+  created_at: timestampSchema,
+  halls: z.array(hallSummarySchema),
+});
+export type CinemaView = z.output<typeof cinemaViewSchema>;
+
+export const cinemaListSchema = z.array(cinemaViewSchema);
 
 /** A `cinemas.subscribe` update: only the halls whose counts changed, by id. */
-export type CinemasUpdate = { id: number; halls: { id: number; seats_count: StatusCounts }[] }[];
+export const cinemasUpdateSchema = z.array(
+  z.strictObject({ id, halls: z.array(z.strictObject({ id, seats_count: statusCountsSchema })) }),
+);
+export type CinemasUpdate = z.output<typeof cinemasUpdateSchema>;
+
+export const cinemaUpdatedSchema = z.strictObject({ id });

@@ -1,9 +1,12 @@
 // The cinema module: the cinema list with live counts, its subscription, and cinema administration.
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { createCinemaHandlers } from './cinema.controller.js';
+
 import { createCinemaModel } from './cinema.model.js';
 import { createCinemaService } from './cinema.service.js';
 import { CinemasFeed } from './cinema.subscription.js';
+
+export { cinemaMessages } from './cinema.controller.js';
 
 export type { CinemasUpdate, CinemaView, HallSummary } from './cinema.types.js';
 
@@ -15,9 +18,4 @@ export function createCinemaModule(deps: { prisma: PrismaClient; announce: (what
     hallCountsChanged: service.hallCountsChanged,
     reload: () => service.reload(),
   };
-}
-
-/** The handlers' metadata (type, schema, access, errors) for docs/protocol.md; never called. */
-export function describeCinemaHandlers() {
-  return createCinemaHandlers(undefined as never, undefined as never);
 }

@@ -1,80 +1,96 @@
-// Socket messages of the hall module.
+// Socket messages of the hall module: the contract (schemas, access, errors) and, bound
+// to the service and the subscriptions, the handlers that answer it.
 import { z } from 'zod';
-import { defineHandler } from '../../core/protocol/handler.js';
+import { defineMessage, handleMessage } from '../../core/protocol/handler.js';
+import { idSchema } from '../../core/bounds.js';
+import { deletedSchema, unsubscribedSchema } from '../../core/protocol/schemas.js';
 import { hallLayoutSpecSchema } from './hall.layout.js';
 import type { HallService } from './hall.service.js';
 import type { createHallSubscriptions } from './hall.subscription.js';
-import { hallIdSchema, hallRenameSchema, hallSubscribeSchema, hallUnsubscribeSchema } from './hall.types.js';
+import {
+  hallIdSchema,
+  hallNameSchema,
+  hallRenamedSchema,
+  hallRenameSchema,
+  hallResumedSchema,
+  hallSubscribeSchema,
+  hallUnsubscribeSchema,
+  hallUpdateSchema,
+  hallViewSchema,
+  layoutPreviewSchema,
+} from './hall.types.js';
 
-const HALL_SHAPE =
-  '{id, cinema_id, cinema_name, name, rows, places, version, seats: [{id, row, place, x, y, width, height, rotation, status, updated_at, seat_type: {id, name, color}}], seat_types: [{id, name, color, seats_count, seats: {VACANT, OCCUPIED, MAINTENANCE}}]}';
+export const hallMessages = {
+  get: defineMessage({
+    type: 'hall.get',
+    description: 'One hall with every seat and the counts per seat type.',
+    access: 'reader',
+    data: hallIdSchema,
+    reply: hallViewSchema,
+    errors: ['HallNotFound'],
+  }),
+  subscribe: defineMessage({
+    type: 'hall.subscribe',
+    description:
+      'Live seat map of a hall. Without `since_version`, or with an `epoch` other than the database\'s (it was restored or made anew since): reply `snapshot` (the hall.get shape, with `epoch`). With `since_version` (and the snapshot\'s `epoch`) inside the retained log: reply `success` `{id, version: since_version, resumed: true}` then one `update` push per missed version, in order; otherwise (too old, a gap larger than the hall, or a version from the future) a `snapshot` reply. Then pushes: `update` once per committed version (version = previous + 1: a gap means resubscribe with since_version); `snapshot` (full hall) after an admin change such as a rename; `update` `{id, deleted: true}` when the hall is deleted (the subscription ends).',
+    access: 'reader',
+    data: hallSubscribeSchema,
+    reply: z.union([hallViewSchema, hallResumedSchema]),
+    pushes: { update: z.union([hallUpdateSchema, deletedSchema]), snapshot: hallViewSchema },
+    errors: ['HallNotFound', 'TooManySubscriptions'],
+  }),
+  unsubscribe: defineMessage({
+    type: 'hall.unsubscribe',
+    description: 'Stop pushes of a hall: `{id}` ends every subscription of this connection to that hall, `{sub_eid}` the one made by that subscribe request.',
+    access: 'public',
+    data: hallUnsubscribeSchema,
+    reply: unsubscribedSchema,
+    errors: ['NotSubscribed'],
+  }),
+  preview: defineMessage({
+    type: 'hall.preview',
+    description: "Compute the seats of a layout spec without saving it (for the admin page's live preview).",
+    access: 'admin',
+    data: z.object({ layout: hallLayoutSpecSchema }),
+    reply: layoutPreviewSchema,
+    errors: [],
+  }),
+  create: defineMessage({
+    type: 'hall.create',
+    description:
+      'Create a hall in a cinema from a layout spec `{rows, places: n | n[], aisles_after: n[], shape: "straight" | "curved", seat_type_id, row_seat_types?: [{row, seat_type_id}], seat_seat_types?: [{row, place, seat_type_id}]}`; the server computes each seat\'s x, y, width, height and rotation.',
+    access: 'admin',
+    data: z.object({ cinema_id: idSchema, name: hallNameSchema, layout: hallLayoutSpecSchema }),
+    reply: hallViewSchema,
+    errors: ['CinemaNotFound', 'SeatTypeNotFound', 'NameTaken'],
+  }),
+  rename: defineMessage({
+    type: 'hall.rename',
+    description: 'Rename a hall; refused while any of its seats is OCCUPIED.',
+    access: 'admin',
+    data: hallRenameSchema,
+    reply: hallRenamedSchema,
+    errors: ['HallNotFound', 'HallHasOccupiedSeats', 'NameTaken'],
+  }),
+  delete: defineMessage({
+    type: 'hall.delete',
+    description: 'Delete a hall with its seats and history; refused while any of its seats is OCCUPIED.',
+    access: 'admin',
+    data: hallIdSchema,
+    reply: deletedSchema,
+    errors: ['HallNotFound', 'HallHasOccupiedSeats'],
+  }),
+} as const;
 
 export function createHallHandlers(service: HallService, subscriptions: ReturnType<typeof createHallSubscriptions>) {
+  const m = hallMessages;
   return [
-    defineHandler({
-      type: 'hall.get',
-      description: 'One hall with every seat and the counts per seat type.',
-      access: 'reader',
-      data: hallIdSchema,
-      reply: HALL_SHAPE,
-      errors: ['HallNotFound'],
-      handle: (_context, data) => service.get(data.id),
-    }),
-    defineHandler({
-      type: 'hall.subscribe',
-      description:
-        'Live seat map of a hall. Without `since_version`: reply `snapshot` (the hall.get shape). With `since_version` inside the retained log: reply `success` `{id, version: since_version, resumed: true}` then one `update` push per missed version, in order; otherwise (too old, a gap larger than the hall, or a version from the future) a `snapshot` reply. Then pushes: `update` `{id, version, seats: [{id, status, updated_at}], seat_types: [{id, seats: {VACANT, OCCUPIED, MAINTENANCE}}]}` once per committed version (version = previous + 1: a gap means resubscribe with since_version); `snapshot` (full hall) after an admin change such as a rename; `update` `{id, deleted: true}` when the hall is deleted (the subscription ends).',
-      access: 'reader',
-      data: hallSubscribeSchema,
-      reply: `${HALL_SHAPE} | {id, version, resumed: true}`,
-      errors: ['HallNotFound', 'TooManySubscriptions'],
-      handle: ({ connection, eid }, data) => subscriptions.subscribe(connection, eid, data.id, data.since_version),
-    }),
-    defineHandler({
-      type: 'hall.unsubscribe',
-      description: 'Stop pushes of a hall: `{id}` ends every subscription of this connection to that hall, `{sub_eid}` the one made by that subscribe request.',
-      access: 'public',
-      data: hallUnsubscribeSchema,
-      reply: '{unsubscribed: number}',
-      errors: ['NotSubscribed'],
-      handle: ({ connection }, data) => subscriptions.unsubscribe(connection, data),
-    }),
-    defineHandler({
-      type: 'hall.preview',
-      description: 'Compute the seats of a layout spec without saving it (for the admin page\'s live preview).',
-      access: 'admin',
-      data: z.object({ layout: hallLayoutSpecSchema }),
-      reply: '{rows, places, seats: [{row, place, x, y, width, height, rotation, seat_type_id}]}',
-      errors: [],
-      handle: (_context, data) => service.preview(data.layout),
-    }),
-    defineHandler({
-      type: 'hall.create',
-      description:
-        'Create a hall in a cinema from a layout spec `{rows, places: n | n[], aisles_after: n[], shape: "straight" | "curved", seat_type_id, row_seat_types?: [{row, seat_type_id}], seat_seat_types?: [{row, place, seat_type_id}]}`; the server computes each seat\'s x, y, width, height and rotation.',
-      access: 'admin',
-      data: z.object({ cinema_id: z.number().int().positive(), name: z.string().trim().min(1).max(80), layout: hallLayoutSpecSchema }),
-      reply: HALL_SHAPE,
-      errors: ['CinemaNotFound', 'SeatTypeNotFound', 'NameTaken'],
-      handle: (_context, data) => service.create(data),
-    }),
-    defineHandler({
-      type: 'hall.rename',
-      description: 'Rename a hall; refused while any of its seats is OCCUPIED.',
-      access: 'admin',
-      data: hallRenameSchema,
-      reply: '{id, name}',
-      errors: ['HallNotFound', 'HallHasOccupiedSeats', 'NameTaken'],
-      handle: (_context, data) => service.rename(data.id, data.name),
-    }),
-    defineHandler({
-      type: 'hall.delete',
-      description: 'Delete a hall with its seats and history; refused while any of its seats is OCCUPIED.',
-      access: 'admin',
-      data: hallIdSchema,
-      reply: '{id, deleted: true}',
-      errors: ['HallNotFound', 'HallHasOccupiedSeats'],
-      handle: (_context, data) => service.remove(data.id),
-    }),
+    handleMessage(m.get, (_context, data) => service.get(data.id)),
+    handleMessage(m.subscribe, ({ connection, eid }, data) => subscriptions.subscribe(connection, eid, data)),
+    handleMessage(m.unsubscribe, ({ connection }, data) => subscriptions.unsubscribe(connection, data)),
+    handleMessage(m.preview, (_context, data) => service.preview(data.layout)),
+    handleMessage(m.create, (_context, data) => service.create(data)),
+    handleMessage(m.rename, (_context, data) => service.rename(data.id, data.name)),
+    handleMessage(m.delete, (_context, data) => service.remove(data.id)),
   ];
 }

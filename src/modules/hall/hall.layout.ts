@@ -15,10 +15,11 @@
 // - Every row is centred on the hall's centre line. The drawing is shifted so that the
 //   seats' rotated bounding box starts at (0, 0).
 import { z } from 'zod';
+import { idSchema } from '../../core/bounds.js';
 import { layoutBounds, type SeatGeometry } from './hall.bounds.js';
 
 export const SEAT_WIDTH = 40;
-export const SEAT_HEIGHT = 36;
+const SEAT_HEIGHT = 36;
 export const SEAT_GAP = 8;
 export const ROW_PITCH = 56;
 const PLACE_PITCH = SEAT_WIDTH + SEAT_GAP;
@@ -28,10 +29,10 @@ const CURVE_RADIUS_FACTOR = 1.5;
 // A floor for very short rows, so neighbouring rotated seats never touch.
 const MIN_CURVE_RADIUS = 400;
 
-export const MAX_ROWS = 40;
-export const MAX_PLACES = 60;
+const MAX_ROWS = 40;
+const MAX_PLACES = 60;
 
-const seatTypeId = z.int().positive();
+const seatTypeId = idSchema;
 const rowNumber = z.int().min(1).max(MAX_ROWS);
 const placeNumber = z.int().min(1).max(MAX_PLACES);
 

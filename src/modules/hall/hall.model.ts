@@ -77,13 +77,6 @@ export function createHallModel(prisma: PrismaClient) {
       });
     },
 
-    isUniqueViolation(error: unknown): boolean {
-      return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-    },
-
-    isForeignKeyViolation(error: unknown): boolean {
-      return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2003';
-    },
   };
 }
 

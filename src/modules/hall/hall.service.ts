@@ -1,6 +1,7 @@
 // Hall rules: reading comes from the live state; admin changes are checked here
 // (cinema and seat types exist, names unique, no OCCUPIED seats on rename or delete) and
 // announced on the catalog channel so every process refreshes its lists and states.
+import { isForeignKeyViolation, isUniqueViolation } from '../../core/db/prisma-errors.js';
 import { AppError } from '../../core/errors.js';
 import type { HallModel } from './hall.model.js';
 import { layoutHall, type HallLayoutSpec } from './hall.layout.js';
@@ -12,9 +13,9 @@ export function createHallService(model: HallModel, store: HallStore, announce: 
     try {
       return await write();
     } catch (error) {
-      if (model.isUniqueViolation(error)) throw new AppError('NameTaken', 'this cinema already has a hall with that name');
+      if (isUniqueViolation(error)) throw new AppError('NameTaken', 'this cinema already has a hall with that name');
       // The cinema was deleted between the check and the insert.
-      if (model.isForeignKeyViolation(error)) throw new AppError('CinemaNotFound', 'the cinema no longer exists');
+      if (isForeignKeyViolation(error)) throw new AppError('CinemaNotFound', 'the cinema no longer exists');
       throw error;
     }
   }

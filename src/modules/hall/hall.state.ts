@@ -2,6 +2,7 @@
 // updates (for resume) and the topic of its subscribers. Changed only by apply(), which
 // the store calls once per committed version, in order.
 import { HistoryRing } from '../../core/history-ring.js';
+import type { Push } from '../../core/protocol/dialect.js';
 import { RawJson } from '../../core/protocol/envelope.js';
 import { Topic } from '../../core/ws/topic.js';
 import { emptyCounts, type CommittedChange, type SeatStatus, type StatusCounts } from '../seat/index.js';
@@ -17,8 +18,8 @@ interface SeatTypeState {
 export interface RingEntry {
   version: number;
   change: CommittedChange;
-  /** The serialised push, shared by every subscriber and every resume. */
-  body: Buffer;
+  /** The push, serialised once per dialect, shared by every subscriber and every resume. */
+  push: Push;
 }
 
 export class HallState {
@@ -32,7 +33,13 @@ export class HallState {
   private readonly seatTypes = new Map<number, SeatTypeState>();
   private snapshotJson: string | null = null;
 
-  constructor(row: HallRow, historySize: number, topic?: Topic) {
+  constructor(
+    row: HallRow,
+    historySize: number,
+    /** The database's epoch, in every snapshot. */
+    readonly epoch: string,
+    topic?: Topic,
+  ) {
     const { seats, seat_types, version, ...meta } = row;
     this.id = row.id;
     this.meta = meta;
@@ -67,6 +74,7 @@ export class HallState {
     return {
       ...this.meta,
       version: this.version,
+      epoch: this.epoch,
       seats: [...this.seats.values()],
       seat_types: [...this.seatTypes.values()].map((t) => ({
         ...t.view,
@@ -98,7 +106,7 @@ export class HallState {
       seats: change.seats.map(({ id, status, updated_at }) => ({ id, status, updated_at })),
       seat_types: [...touchedTypes].map((t) => ({ id: t.view.id, seats: { ...t.counts } })),
     };
-    const entry: RingEntry = { version: change.version, change, body: this.topic.publish('update', update) };
+    const entry: RingEntry = { version: change.version, change, push: this.topic.publish('update', update) };
     this.ring.push(entry);
     return entry;
   }

@@ -5,6 +5,7 @@
 // durable log.
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import type { Metrics } from '../../core/metrics.js';
 import type { ChangeSink, CommittedChange, SeatChangeListener, StatusCounts } from '../seat/index.js';
 import { HallState } from './hall.state.js';
 import type { HallRow } from './hall.types.js';
@@ -13,14 +14,17 @@ export interface HallStoreDeps {
   loadHall(id: number): Promise<HallRow | null>;
   changesAfter(hallId: number, afterVersion: number): Promise<CommittedChange[]>;
   historySize: number;
+  /** The database's epoch, carried by every snapshot. */
+  epoch: string;
   /** Halls kept in memory without subscribers before the oldest are dropped. */
   maxIdleHalls?: number;
   /**
    * Every loaded hall re-reads its log this often: the safety net for a notification
-   * lost in a way nothing reported (postgres-bus.md: "and periodically as a safety net").
+   * lost in a way nothing reported (docs/database.md, "PostgreSQL as the change bus").
    */
   sweepIntervalMs?: number;
   logger: Logger;
+  metrics: Pick<Metrics, 'commitToPushSeconds' | 'catchUps' | 'catchUpEvents' | 'hallsLoaded'>;
   /** Absolute counts after each version, for the cinema list. */
   onCounts(hallId: number, version: number, totals: StatusCounts): void;
 }
@@ -38,7 +42,7 @@ export class HallStore implements ChangeSink, SeatChangeListener {
   private readonly sweep: NodeJS.Timeout;
 
   constructor(private readonly deps: HallStoreDeps) {
-    this.sweep = setInterval(() => this.resync(), deps.sweepIntervalMs ?? 30_000);
+    this.sweep = setInterval(() => void this.resync(), deps.sweepIntervalMs ?? 30_000);
     this.sweep.unref();
   }
 
@@ -94,8 +98,9 @@ export class HallStore implements ChangeSink, SeatChangeListener {
     if ((this.localWrites.get(hallId) ?? 0) === 0) this.catchUpIfBehind(hallId);
   }
 
-  resync(): void {
+  resync(): Promise<void> {
     for (const id of this.states.keys()) this.catchUp(id);
+    return Promise.all(this.catchingUp.values()).then(() => undefined);
   }
 
   // --- Admin changes --------------------------------------------------------------------
@@ -127,6 +132,7 @@ export class HallStore implements ChangeSink, SeatChangeListener {
     this.states.delete(state.id);
     this.pending.delete(state.id);
     this.notified.delete(state.id);
+    this.deps.metrics.hallsLoaded.set(this.states.size);
     state.topic.publish('update', { id: state.id, deleted: true });
     for (const subscriber of [...state.topic.subscribers]) subscriber.connection.removeSubscription(subscriber.eid);
   }
@@ -138,9 +144,10 @@ export class HallStore implements ChangeSink, SeatChangeListener {
     if (!loading) {
       loading = this.deps.loadHall(id).then((row) => {
         if (!row) return null;
-        const state = this.states.get(id) ?? new HallState(row, this.deps.historySize);
+        const state = this.states.get(id) ?? new HallState(row, this.deps.historySize, this.deps.epoch);
         this.states.set(id, state);
         this.evictIdle();
+        this.deps.metrics.hallsLoaded.set(this.states.size);
         this.deps.onCounts(id, state.version, state.totals);
         // A change committed while the load ran may be neither in the row nor delivered.
         this.catchUp(id);
@@ -162,18 +169,26 @@ export class HallStore implements ChangeSink, SeatChangeListener {
       this.catchUp(state.id);
       return;
     }
-    state.apply(change);
+    this.apply(state, change);
     const waiting = this.pending.get(state.id);
     let next: CommittedChange | undefined;
     while (waiting && (next = waiting.get(state.version + 1))) {
       waiting.delete(next.version);
-      state.apply(next);
+      this.apply(state, next);
     }
     if (waiting) {
       for (const version of waiting.keys()) if (version <= state.version) waiting.delete(version);
       if (waiting.size === 0) this.pending.delete(state.id);
     }
     this.deps.onCounts(state.id, state.version, state.totals);
+  }
+
+  private apply(state: HallState, change: CommittedChange): void {
+    state.apply(change);
+    // The change's database timestamp (every seat of a change has the same one) to now:
+    // on another instance this includes the NOTIFY and the log read.
+    const committedAt = change.seats[0] ? Date.parse(change.seats[0].updated_at) : Number.NaN;
+    if (!Number.isNaN(committedAt)) this.deps.metrics.commitToPushSeconds.observe(Math.max(0, Date.now() - committedAt) / 1_000);
   }
 
   private catchUpIfBehind(hallId: number): void {
@@ -195,7 +210,10 @@ export class HallStore implements ChangeSink, SeatChangeListener {
         do {
           const state = this.states.get(hallId);
           if (!state) return;
-          for (const change of await this.deps.changesAfter(hallId, state.version)) this.deliver(change);
+          const changes = await this.deps.changesAfter(hallId, state.version);
+          this.deps.metrics.catchUps.inc();
+          this.deps.metrics.catchUpEvents.inc(changes.length);
+          for (const change of changes) this.deliver(change);
         } while (this.catchUpAgain.delete(hallId));
       } catch (error) {
         this.deps.logger.error('hall catch-up failed; retrying', { hall: hallId, error: String(error) });

@@ -5,17 +5,14 @@
 // the subscriber and writes the reply and the missed updates, so no version can slip
 // between "what the client was sent" and "what it will be pushed".
 import { AppError } from '../../core/errors.js';
-import { encodePushBody } from '../../core/protocol/envelope.js';
+import { Push } from '../../core/protocol/dialect.js';
 import { DeferredReply, HandlerReply } from '../../core/protocol/handler.js';
 import type { Connection } from '../../core/ws/connection.js';
-import type { CommittedChange } from '../seat/index.js';
+import type { ChangeLog, CommittedChange } from '../seat/index.js';
 import { hallTopic, type HallState } from './hall.state.js';
 import type { HallStore } from './hall.store.js';
 
-/** The durable log after a version, or null when it holds more than `maxEvents` events. */
-export type ChangeLogReader = (hallId: number, afterVersion: number, upToVersion: number, maxEvents: number) => Promise<CommittedChange[] | null>;
-
-export function createHallSubscriptions(store: HallStore, readLog: ChangeLogReader) {
+export function createHallSubscriptions(store: HallStore, changeLog: ChangeLog) {
   function register(state: HallState, connection: Connection, eid: string) {
     const topic = state.topic;
     // Claim the slot first: it throws when the connection has too many subscriptions.
@@ -35,8 +32,11 @@ export function createHallSubscriptions(store: HallStore, readLog: ChangeLogRead
   }
 
   return {
-    async subscribe(connection: Connection, eid: string, hallId: number, since: number | undefined): Promise<DeferredReply> {
+    async subscribe(connection: Connection, eid: string, request: { id: number; since_version?: number; epoch?: string }): Promise<DeferredReply> {
+      const hallId = request.id;
       let state = await store.get(hallId);
+      // Versions of another database history (restored, or made anew) mean nothing here.
+      const since = request.epoch !== undefined && request.epoch !== state.epoch ? undefined : request.since_version;
       if (since !== undefined && since > state.version) {
         // Ahead of us: another instance may have told the client of versions our NOTIFY
         // has not brought yet. Read the log before calling it a reset database.
@@ -47,18 +47,20 @@ export function createHallSubscriptions(store: HallStore, readLog: ChangeLogRead
       const needsLog = since !== undefined && since < state.version && !state.ring.from(since);
       if (needsLog) {
         // Replaying more events than the hall has seats costs more than a snapshot.
-        logged = await readLog(hallId, since, state.version, state.seatCount);
+        logged = await changeLog.readLog(hallId, since, state.version, state.seatCount);
       }
 
       return new DeferredReply(() => {
         const current = store.peek(hallId);
         if (!current) throw new AppError('HallNotFound', `no hall ${hallId}`);
         if (since === undefined || since > current.version) return snapshot(current, connection, eid);
+        // Up to date: nothing to send, whatever the ring holds (it is empty after a restart).
+        if (since === current.version) return resumed(current, connection, eid, since, () => undefined);
 
         const recent = current.ring.from(since);
         if (recent) {
           return resumed(current, connection, eid, since, (tail) => {
-            for (const entry of recent) connection.sendPush(entry.body, tail);
+            for (const entry of recent) for (const body of entry.push.bodiesFor(connection.dialect)) connection.sendPush(body, tail);
           });
         }
         if (!logged) return snapshot(current, connection, eid);
@@ -69,7 +71,9 @@ export function createHallSubscriptions(store: HallStore, readLog: ChangeLogRead
         if (!rest || !complete) return snapshot(current, connection, eid);
         const missed = current.replay(since, [...logged, ...rest.map((entry) => entry.change)]);
         return resumed(current, connection, eid, since, (tail) => {
-          for (const update of missed) connection.sendPush(encodePushBody('hall.subscribe', 'update', update), tail);
+          for (const update of missed) {
+            for (const body of new Push('hall.subscribe', 'update', update).bodiesFor(connection.dialect)) connection.sendPush(body, tail);
+          }
         });
       });
     },

@@ -1,56 +1,85 @@
+// The hall module's wire contract: request schemas, and the reply and push shapes with
+// the types derived from them (the pages use the same types).
 import { z } from 'zod';
-import type { SeatStatus, StatusCounts } from '../seat/index.js';
-
-const id = z.number().int().positive().max(2_147_483_647);
+import { idSchema as id, int4Schema, nameSchema } from '../../core/bounds.js';
+import { timestampSchema } from '../../core/protocol/schemas.js';
+import { seatStatusChangeSchema, seatStatusOutSchema, seatTypeViewSchema, statusCountsSchema } from '../seat/index.js';
 
 export const hallIdSchema = z.object({ id });
-export const hallSubscribeSchema = z.object({ id, since_version: z.number().int().min(0).optional() });
+/** `epoch` with `since_version`: resume only within that database history, else a snapshot. */
+export const hallSubscribeSchema = z.object({ id, since_version: int4Schema.optional(), epoch: z.string().min(1).max(64).optional() });
 /** By hall id, or by the subscribe request's eid (the reference client's `sub_eid`). */
 export const hallUnsubscribeSchema = z.union([z.object({ id }), z.object({ sub_eid: z.string().min(1).max(128) })]);
-export const hallRenameSchema = z.object({ id, name: z.string().trim().min(1).max(80) });
+export const hallNameSchema = nameSchema(80);
+export const hallRenameSchema = z.object({ id, name: hallNameSchema });
 
-export interface SeatView {
-  id: number;
-  row: number;
-  place: number;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  rotation: number;
-  status: SeatStatus;
-  updated_at: string;
-  seat_type: { id: number; name: string; color: string };
-}
+const seatGeometry = {
+  x: z.number(),
+  y: z.number(),
+  width: z.number().positive(),
+  height: z.number().positive(),
+  rotation: z.number(),
+};
 
-export interface SeatTypeCountsView {
-  id: number;
-  name: string;
-  color: string;
-  seats_count: number;
-  seats: StatusCounts;
-}
+const seatViewSchema = z.strictObject({
+  id,
+  row: z.number().int().positive(),
+  place: z.number().int().positive(),
+  ...seatGeometry,
+  status: seatStatusOutSchema,
+  updated_at: timestampSchema,
+  seat_type: seatTypeViewSchema,
+});
+export type SeatView = z.output<typeof seatViewSchema>;
+
+const seatTypeCountsSchema = z.strictObject({
+  ...seatTypeViewSchema.shape,
+  seats_count: z.number().int().min(0),
+  seats: statusCountsSchema,
+});
+export type SeatTypeCountsView = z.output<typeof seatTypeCountsSchema>;
 
 /** The `hall.get` / snapshot shape. */
-export interface HallView {
-  id: number;
-  cinema_id: number;
-  cinema_name: string;
-  name: string;
-  rows: number;
-  places: number;
-  version: number;
-  seats: SeatView[];
-  seat_types: SeatTypeCountsView[];
-}
+export const hallViewSchema = z.strictObject({
+  id,
+  cinema_id: id,
+  cinema_name: z.string(),
+  name: z.string(),
+  rows: z.number().int().positive(),
+  places: z.number().int().positive(),
+  version: z.number().int().min(0),
+  /** The database's epoch: send it back with since_version to resume. */
+  epoch: z.string(),
+  seats: z.array(seatViewSchema),
+  seat_types: z.array(seatTypeCountsSchema),
+});
+export type HallView = z.output<typeof hallViewSchema>;
 
 /** One `update` push: one committed version. Array elements carry ids (clients deep-merge by id). */
-export interface HallUpdate {
-  id: number;
-  version: number;
-  seats: { id: number; status: SeatStatus; updated_at: string }[];
-  seat_types: { id: number; seats: StatusCounts }[];
-}
+export const hallUpdateSchema = z.strictObject({
+  id,
+  version: z.number().int().positive(),
+  seats: z.array(seatStatusChangeSchema),
+  seat_types: z.array(z.strictObject({ id, seats: statusCountsSchema })),
+});
+export type HallUpdate = z.output<typeof hallUpdateSchema>;
+
+/** The reply to a subscribe that resumes: the missed versions follow as `update` pushes. */
+export const hallResumedSchema = z.strictObject({ id, version: z.number().int().min(0), resumed: z.literal(true) });
+
+export const hallRenamedSchema = z.strictObject({ id, name: z.string() });
+
+const layoutSeatSchema = z.strictObject({
+  row: z.number().int().positive(),
+  place: z.number().int().positive(),
+  ...seatGeometry,
+  seat_type_id: id,
+});
+export const layoutPreviewSchema = z.strictObject({
+  rows: z.number().int().positive(),
+  places: z.number().int().positive(),
+  seats: z.array(layoutSeatSchema),
+});
 
 export interface HallRow {
   id: number;

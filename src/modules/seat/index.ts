@@ -4,11 +4,15 @@ import { CHANNELS } from '../../core/bus/bus.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { GroupCommitOptions } from './seat.group-commit.js';
 import { createSeatHandlers } from './seat.controller.js';
+
 import { createSeatModel, type RawSql } from './seat.model.js';
 import { createSeatService, type ChangeSink } from './seat.service.js';
 
-export { listenForSeatChanges, type SeatChangeListener } from './seat.subscription.js';
+export { seatMessages } from './seat.controller.js';
+
+export { listenForSeatChanges, type SeatChangeListener } from './seat.listener.js';
 export type { ChangeSink } from './seat.service.js';
+export { createChangeLog, type ChangeLog } from './seat.change-log.js';
 export * from './seat.types.js';
 
 export function createSeatModule(deps: {
@@ -22,13 +26,5 @@ export function createSeatModule(deps: {
   const service = createSeatService(model, deps.sink, deps.onCatalogChanged);
   return {
     handlers: createSeatHandlers(service),
-    /** The durable change log, for catch-up and resume. */
-    changesAfter: service.changesAfter,
-    readLog: service.readLog,
   };
-}
-
-/** The handlers' metadata (type, schema, access, errors) for docs/protocol.md; never called. */
-export function describeSeatHandlers() {
-  return createSeatHandlers(undefined as never);
 }

@@ -15,10 +15,23 @@ export interface GroupCommitOptions {
   /** Bounds on one batch, so one call stays a short transaction. */
   maxChanges: number;
   maxSeats: number;
+  /**
+   * Whether a failed batch is worth writing again change by change: not when the
+   * database is unreachable, which fails every change alike.
+   */
+  retryAlone?: (error: unknown) => boolean;
+  /** Told of every written batch (size and duration), for the metrics. */
+  onBatch?(changes: number, seconds: number): void;
+}
+
+interface QueueEntry<Change, Result> {
+  change: Change;
+  resolve(result: Result): void;
+  reject(error: unknown): void;
 }
 
 export class GroupCommit<Change extends { seatCount: number }, Result> {
-  private readonly queue: { change: Change; resolve(result: Result): void; reject(error: unknown): void }[] = [];
+  private readonly queue: QueueEntry<Change, Result>[] = [];
   private inFlight = 0;
   private scheduled = false;
 
@@ -52,20 +65,42 @@ export class GroupCommit<Change extends { seatCount: number }, Result> {
     while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
       const batch = this.take();
       this.inFlight++;
-      this.writeBatch(batch.map((entry) => entry.change))
-        .then(
-          (results) => {
-            if (results.length !== batch.length) throw new Error(`batch of ${batch.length} returned ${results.length} results`);
-            batch.forEach((entry, i) => entry.resolve(results[i] as Result));
-          },
-          // The call is one transaction: when it fails, none of its changes was written.
-        )
-        .catch((error: unknown) => batch.forEach((entry) => entry.reject(error)))
+      this.write(batch)
         .finally(() => {
           this.inFlight--;
           this.schedule();
         });
     }
+  }
+
+  /**
+   * Writes a batch. The call is one transaction: when it fails, none of its changes was
+   * written, so each is written again alone, in order, and only a change that fails on
+   * its own fails. One client's change the database refuses must never fail another's.
+   */
+  private async write(batch: QueueEntry<Change, Result>[]): Promise<void> {
+    try {
+      const started = performance.now();
+      const results = await this.writeOne(batch.map((entry) => entry.change));
+      this.options.onBatch?.(batch.length, (performance.now() - started) / 1_000);
+      batch.forEach((entry, i) => entry.resolve(results[i] as Result));
+    } catch (error) {
+      if (batch.length === 1 || this.options.retryAlone?.(error) === false) return batch.forEach((entry) => entry.reject(error));
+      for (const entry of batch) {
+        try {
+          const [result] = await this.writeOne([entry.change]);
+          entry.resolve(result as Result);
+        } catch (alone) {
+          entry.reject(alone);
+        }
+      }
+    }
+  }
+
+  private async writeOne(changes: Change[]): Promise<Result[]> {
+    const results = await this.writeBatch(changes);
+    if (results.length !== changes.length) throw new Error(`batch of ${changes.length} returned ${results.length} results`);
+    return results;
   }
 
   private take() {

@@ -1,6 +1,7 @@
 // Data access for seats, seat events and seat types: Prisma, except the hot seat write,
 // which is one raw statement per group commit. No protocol here.
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
+import { isDatabaseUnavailable } from '../../core/db/unavailable.js';
 import { GroupCommit, type GroupCommitOptions } from './seat.group-commit.js';
 import type { CommittedChange, HistoryEntry, SeatStatus, SeatTypeView } from './seat.types.js';
 
@@ -56,41 +57,12 @@ export function createSeatModel(prisma: PrismaClient, sql: RawSql, groupCommit: 
       changed: Number(o.changed),
       seats: o.seats.map((s) => ({ ...s, updated_at: new Date(s.updated_at) })),
     }));
-  }, groupCommit);
+  }, { ...groupCommit, retryAlone: (error) => !isDatabaseUnavailable(error) });
 
   return {
     /** Queues a change for the next group commit (see seat.group-commit.ts). */
     markSeats(change: Omit<MarkSeatsChange, 'seatCount'>): Promise<MarkSeatsResult> {
       return writes.submit({ ...change, seatCount: change.seats.length });
-    },
-
-    /**
-     * The durable change log after `afterVersion` (up to `upToVersion`), grouped into
-     * committed changes in version order; null when it holds more than `maxEvents` events.
-     */
-    async changesAfter(hallId: number, afterVersion: number, upToVersion?: number, maxEvents?: number): Promise<CommittedChange[] | null> {
-      const events = await prisma.seatEvent.findMany({
-        where: { hall_id: hallId, version: { gt: afterVersion, ...(upToVersion !== undefined ? { lte: upToVersion } : {}) } },
-        orderBy: [{ version: 'asc' }, { seat_id: 'asc' }],
-        select: { version: true, seat_id: true, old_status: true, new_status: true, created_at: true },
-        ...(maxEvents !== undefined ? { take: maxEvents + 1 } : {}),
-      });
-      if (maxEvents !== undefined && events.length > maxEvents) return null;
-      const changes: CommittedChange[] = [];
-      for (const event of events) {
-        let change = changes.at(-1);
-        if (!change || change.version !== event.version) {
-          change = { hall_id: hallId, version: event.version, seats: [] };
-          changes.push(change);
-        }
-        change.seats.push({
-          id: event.seat_id,
-          old_status: event.old_status,
-          status: event.new_status,
-          updated_at: event.created_at.toISOString(),
-        });
-      }
-      return changes;
     },
 
     async history(hallId: number, limit: number, beforeVersion: number | undefined): Promise<HistoryEntry[]> {
@@ -130,10 +102,6 @@ export function createSeatModel(prisma: PrismaClient, sql: RawSql, groupCommit: 
 
     createSeatType(data: { name: string; color: string }): Promise<SeatTypeView> {
       return prisma.seatType.create({ data, select: { id: true, name: true, color: true } });
-    },
-
-    isUniqueViolation(error: unknown): boolean {
-      return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
     },
 
     async updateSeatType(id: number, data: { name?: string; color?: string }): Promise<SeatTypeView | null> {

@@ -2,22 +2,17 @@
 // guards against overwriting a change the caller has not seen. Every committed change is
 // handed to the hall state (this process) at once; other processes learn of it through
 // the NOTIFY the statement sent.
+import { isUniqueViolation } from '../../core/db/prisma-errors.js';
 import { AppError } from '../../core/errors.js';
 import type { Session } from '../../core/session.js';
 import type { SeatModel } from './seat.model.js';
-import type { CommittedChange, HallHistoryInput, MarkSeatsInput, SeatTypeView } from './seat.types.js';
+import type { CommittedChange, HallHistoryInput, MarkSeatsInput, MarkSeatsReply, SeatTypeView } from './seat.types.js';
 
 /** Where committed changes go in this process (the hall state store). */
 export interface ChangeSink {
   writeStarted(hallId: number): void;
   /** `change` is null when nothing committed (error, no-op, conflict). */
   writeFinished(hallId: number, change: CommittedChange | null): void;
-}
-
-export interface MarkSeatsReply {
-  id: number;
-  version: number;
-  seats: { id: number; status: string; updated_at: string }[];
 }
 
 export function createSeatService(model: SeatModel, sink: ChangeSink, onCatalogChanged: (what: string) => Promise<void>) {
@@ -67,31 +62,25 @@ export function createSeatService(model: SeatModel, sink: ChangeSink, onCatalogC
     listSeatTypes: () => model.listSeatTypes(),
 
     async createSeatType(data: { name: string; color: string }): Promise<SeatTypeView> {
-      const created = await uniqueName(model, () => model.createSeatType(data));
+      const created = await uniqueName(() => model.createSeatType(data));
       await onCatalogChanged(`seat_type:${created.id}`);
       return created;
     },
 
     async updateSeatType(data: { id: number; name?: string; color?: string }): Promise<SeatTypeView> {
-      const updated = await uniqueName(model, () => model.updateSeatType(data.id, { name: data.name, color: data.color }));
+      const updated = await uniqueName(() => model.updateSeatType(data.id, { name: data.name, color: data.color }));
       if (!updated) throw new AppError('SeatTypeNotFound', `no seat type ${data.id}`);
       await onCatalogChanged(`seat_type:${updated.id}`);
       return updated;
     },
-
-    /** For the hall store's catch-up: everything after a version. */
-    changesAfter: async (hallId: number, afterVersion: number) => (await model.changesAfter(hallId, afterVersion)) ?? [],
-    /** For resume: a bounded window of the log, null when larger than `maxEvents`. */
-    readLog: (hallId: number, afterVersion: number, upToVersion: number, maxEvents: number) =>
-      model.changesAfter(hallId, afterVersion, upToVersion, maxEvents),
   };
 }
 
-async function uniqueName<T>(model: SeatModel, write: () => Promise<T>): Promise<T> {
+async function uniqueName<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (model.isUniqueViolation(error)) {
+    if (isUniqueViolation(error)) {
       throw new AppError('NameTaken', 'that name is taken');
     }
     throw error;

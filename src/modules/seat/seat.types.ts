@@ -1,20 +1,24 @@
 import { z } from 'zod';
+import { idSchema as id, int4Schema, nameSchema } from '../../core/bounds.js';
+import { timestampSchema } from '../../core/protocol/schemas.js';
 
 export const SEAT_STATUSES = ['VACANT', 'OCCUPIED', 'MAINTENANCE'] as const;
 export type SeatStatus = (typeof SEAT_STATUSES)[number];
-export type StatusCounts = Record<SeatStatus, number>;
+const count = z.number().int().min(0);
+export const statusCountsSchema = z.strictObject({ VACANT: count, OCCUPIED: count, MAINTENANCE: count });
+export type StatusCounts = z.output<typeof statusCountsSchema>;
+/** A status as the server sends it (never RESERVED). */
+export const seatStatusOutSchema = z.enum(SEAT_STATUSES);
 
 export function emptyCounts(): StatusCounts {
   return { VACANT: 0, OCCUPIED: 0, MAINTENANCE: 0 };
 }
 
 /** The reference client's reserve button sends RESERVED: another name for OCCUPIED, never sent back. */
-export const seatStatusSchema = z.preprocess(
+const seatStatusSchema = z.preprocess(
   (value) => (value === 'RESERVED' ? 'OCCUPIED' : value),
   z.enum(SEAT_STATUSES),
 );
-
-const id = z.number().int().positive().max(2_147_483_647);
 
 const singleSeatSchema = z.object({ hall_id: id, seat_id: id, status: seatStatusSchema });
 const batchSchema = z.object({
@@ -24,7 +28,7 @@ const batchSchema = z.object({
     .min(1)
     .max(1_000)
     .refine((seats) => new Set(seats.map((s) => s.seat_id)).size === seats.length, 'a seat may appear once per call'),
-  expected_version: z.number().int().min(0).optional(),
+  expected_version: int4Schema.optional(),
 });
 
 /** Both shapes (the reference client's single seat, and the batch) become one batch. */
@@ -38,14 +42,14 @@ export type MarkSeatsInput = z.output<typeof markSeatsSchema>;
 export const hallHistorySchema = z.object({
   hall_id: id,
   limit: z.number().int().min(1).max(500).default(50),
-  before_version: z.number().int().min(1).optional(),
+  before_version: int4Schema.min(1).optional(),
 });
 export type HallHistoryInput = z.output<typeof hallHistorySchema>;
 
 const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1e88e5');
-export const seatTypeCreateSchema = z.object({ name: z.string().trim().min(1).max(40), color: colorSchema });
+export const seatTypeCreateSchema = z.object({ name: nameSchema(40), color: colorSchema });
 export const seatTypeUpdateSchema = z
-  .object({ id, name: z.string().trim().min(1).max(40).optional(), color: colorSchema.optional() })
+  .object({ id, name: nameSchema(40).optional(), color: colorSchema.optional() })
   .refine((v) => v.name !== undefined || v.color !== undefined, 'give a name or a color');
 
 /** One seat's change inside a committed hall version. */
@@ -63,19 +67,31 @@ export interface CommittedChange {
   seats: SeatChange[];
 }
 
-export interface HistoryEntry {
-  version: number;
-  seat_id: number;
-  row: number;
-  place: number;
-  old_status: SeatStatus;
-  new_status: SeatStatus;
-  username: string | null;
-  at: string;
-}
+// Replies
 
-export interface SeatTypeView {
-  id: number;
-  name: string;
-  color: string;
-}
+/** A seat's new status in a reply or push: array elements carry ids (clients deep-merge by id). */
+export const seatStatusChangeSchema = z.strictObject({ id, status: seatStatusOutSchema, updated_at: timestampSchema });
+
+export const markSeatsReplySchema = z.strictObject({ id, version: z.number().int().min(0), seats: z.array(seatStatusChangeSchema) });
+export type MarkSeatsReply = z.output<typeof markSeatsReplySchema>;
+
+const historyEntrySchema = z.strictObject({
+  version: z.number().int().positive(),
+  seat_id: id,
+  row: z.number().int().positive(),
+  place: z.number().int().positive(),
+  old_status: seatStatusOutSchema,
+  new_status: seatStatusOutSchema,
+  username: z.string().nullable(),
+  at: timestampSchema,
+});
+export type HistoryEntry = z.output<typeof historyEntrySchema>;
+
+export const hallHistoryReplySchema = z.strictObject({
+  hall_id: id,
+  events: z.array(historyEntrySchema),
+  next_before_version: z.number().int().positive().nullable(),
+});
+
+export const seatTypeViewSchema = z.strictObject({ id, name: z.string(), color: z.string() });
+export type SeatTypeView = z.output<typeof seatTypeViewSchema>;

@@ -7,7 +7,7 @@
 import type { Logger } from '../../core/logger.js';
 import type { UserModel } from './user.model.js';
 
-export const PRUNE_INTERVAL_MS = 60_000;
+const PRUNE_INTERVAL_MS = 60_000;
 
 export function createAuthPruning(deps: { model: UserModel; windowSeconds: number; logger: Logger; intervalMs?: number }) {
   const intervalMs = deps.intervalMs ?? PRUNE_INTERVAL_MS;

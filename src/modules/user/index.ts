@@ -1,39 +1,40 @@
-// The user module's public surface: HTTP routes for login, the session lookup for the
-// WebSocket upgrade, the socket handlers, and role administration for the CLI.
+// The user module's public surface: HTTP routes for login and enrolment, the session
+// lookup for the WebSocket upgrade, the socket handlers, and user administration for the
+// CLI and the embedded server's admin socket.
 import type { IncomingMessage } from 'node:http';
 import { CHANNELS, type ChangeBus } from '../../core/bus/bus.js';
 import type { Config } from '../../core/config.js';
+import type { Route } from '../../core/http/route.js';
 import type { Logger } from '../../core/logger.js';
 import type { MessageHandler } from '../../core/protocol/handler.js';
 import type { Session } from '../../core/session.js';
-import type { Connection } from '../../core/ws/connection.js';
+import { browserKeyOf } from '../../core/ws/browser-id.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import { Router } from 'express';
 import { listAudit, recordAudit, type AuditEntry } from './auth-audit.model.js';
 import type { AuthClock } from './auth-clock.js';
 import { createEnrolmentLinkModel } from './enrolment-link.model.js';
-import { ENROLMENT_HTTP_ENDPOINTS } from './enrolment.http-reference.js';
 import { createEnrolmentRoutes } from './enrolment.routes.js';
-import { USER_HTTP_ENDPOINTS as LOGIN_HTTP_ENDPOINTS } from './user.http-reference.js';
 import { createFirstAdmin } from './first-admin.js';
-import { createReenrolment } from './reenrolment.service.js';
-import { createReenrolmentHandlers } from './reenrolment.controller.js';
 import { createLoginAddressModel } from './login-address.model.js';
 import { RecentUsers } from './recent-users.js';
-import { readSessionCookie } from './session-cookie.js';
-import { createUserAdmin, type UserAdmin } from './user.admin.js';
+import { createReenrolmentHandlers } from './reenrolment.controller.js';
+import { createReenrolment } from './reenrolment.service.js';
+import { readUpgradeSessionCookie } from './session-cookie.js';
+import { createUserAdmin } from './user.admin.js';
 import { createUserHandlers } from './user.controller.js';
 import { createUserModel } from './user.model.js';
-import { createUserRoutes } from './user.routes.js';
+import { createUserRoutes, sessionStarter } from './user.routes.js';
 import { createUserService } from './user.service.js';
-import { UserSubscriptions } from './user.subscription.js';
+import { UserSubscriptions, type UserConnections } from './user.subscription.js';
 
-export { roleSchema, usernameSchema } from './user.types.js';
-export type { UserAdmin } from './user.admin.js';
-export { linkTokenSchema } from './enrolment.types.js';
-export type { HttpEndpoint } from './user.http-reference.js';
-/** Every HTTP endpoint of the module, for docs/protocol.md. */
-export const USER_HTTP_ENDPOINTS = [...LOGIN_HTTP_ENDPOINTS, ...ENROLMENT_HTTP_ENDPOINTS];
+export { userMessages } from './user.controller.js';
+export { reenrolmentMessages } from './reenrolment.controller.js';
+export { roleSchema, usernameSchema, type UserStatus } from './user.types.js';
+export { userRouteDescriptors } from './user.routes.js';
+export { enrolmentRouteDescriptors } from './enrolment.routes.js';
+export type { UserConnections } from './user.subscription.js';
+export { askAdminSocket, serveAdminSocket } from './admin-socket.js';
+export { parseUserCommand, runUserCommand, USER_COMMAND_USAGE } from './user-commands.js';
 
 export interface UserModuleDeps {
   prisma: PrismaClient;
@@ -41,14 +42,14 @@ export interface UserModuleDeps {
   config: Config;
   logger: Logger;
   bus: ChangeBus;
-  connections: { connectionsOf(userId: number): Connection[] };
+  connections: UserConnections;
   /** Tests only: stands in for the database's now() in windows and expiries (auth-clock.ts). */
   clock?: AuthClock;
 }
 
 export interface UserModule {
-  /** Mounted at /api/user. */
-  routes: Router;
+  /** POST /api/user/*. */
+  routes: Route[];
   /**
    * Session cookie -> verified JWT -> user row with the same session_version; else null (a
    * guest). The row may be up to a second old (recent-users.ts); changes forget it at once.
@@ -81,6 +82,15 @@ export function createUserModule(deps: UserModuleDeps): UserModule {
   const links = createEnrolmentLinkModel(deps.prisma);
   const reenrolment = createReenrolment({ model, links, addresses, config: deps.config, logger, notifyUserChanged, clock: deps.clock });
   const firstAdmin = createFirstAdmin({ prisma: deps.prisma, links, logger, clock: deps.clock });
+  const startSession = sessionStarter(deps.config.sessionTtlSeconds, (request, session) => {
+    const browser = browserKeyOf(request, request.secure);
+    if (browser === null) return;
+    // Every instance (this one too) upgrades the sockets it holds for that browser.
+    const payload = `${browser} ${session.userId} ${session.sessionVersion}`;
+    deps.bus.notify(CHANNELS.browserSignedIn, payload).catch((error: unknown) => {
+      logger.error('sign-in notification failed', { userId: session.userId, error: error instanceof Error ? error.message : String(error) });
+    });
+  });
   const subscriptions = new UserSubscriptions({
     connections: deps.connections,
     loadAccount: (userId) => service.account(userId),
@@ -89,11 +99,9 @@ export function createUserModule(deps: UserModuleDeps): UserModule {
   });
 
   return {
-    routes: Router()
-      .use(createUserRoutes(service, deps.config.sessionTtlSeconds))
-      .use(createEnrolmentRoutes(service, reenrolment, deps.config.sessionTtlSeconds)),
+    routes: [...createUserRoutes(service, startSession), ...createEnrolmentRoutes(service, reenrolment, startSession)],
     async authenticate(request) {
-      const session = await service.upgradeSession(readSessionCookie(request));
+      const session = await service.upgradeSession(readUpgradeSessionCookie(request));
       if (session) subscriptions.remember(session.userId);
       return session;
     },
@@ -137,8 +145,3 @@ export function createUserAdminTools(deps: {
 }
 
 export type UserAdminTools = ReturnType<typeof createUserAdminTools>;
-
-/** The handlers' metadata (type, schema, access, errors) for docs/protocol.md; never called. */
-export function describeUserHandlers(): MessageHandler[] {
-  return createUserHandlers({} as never);
-}

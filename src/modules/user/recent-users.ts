@@ -24,7 +24,7 @@ interface Entry {
   row: Promise<SessionRow | null>;
 }
 
-export const RECENT_USER_TTL_MS = 1_000;
+const RECENT_USER_TTL_MS = 1_000;
 
 export class RecentUsers {
   private readonly entries = new Map<number, Entry>();

@@ -4,7 +4,7 @@
 // passwords, which need a slow salted hash.
 import { createHash, randomBytes } from 'node:crypto';
 
-export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_CODE_COUNT = 10;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 
 export interface RecoveryCodes {

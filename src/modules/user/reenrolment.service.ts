@@ -139,8 +139,9 @@ export function createReenrolment(deps: ReenrolmentDeps) {
       await deps.notifyUserChanged(done.id);
       await deps.addresses.remember(done.id, ip, at());
       logger.warn('re-enrolled with a new authenticator', { user: done.username, ip });
+      const session = { userId: done.id, username: done.username, role: done.role, sessionVersion: done.session_version };
       const sessionToken = signSessionToken(deps.config.jwtSecret!, { userId: done.id, role: done.role, sessionVersion: done.session_version }, deps.config.sessionTtlSeconds);
-      return { status: { status: 'user', username: done.username, role: done.role }, token: sessionToken, recoveryCodes: recovery.codes };
+      return { status: { status: 'user', username: done.username, role: done.role }, token: sessionToken, session, recoveryCodes: recovery.codes };
     },
   };
 }

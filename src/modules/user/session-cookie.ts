@@ -4,9 +4,11 @@
 //
 // The registration cookie binds a pending registration to the browser that started it
 // (auth_start sets it, register and auth_reset need it): same flags, but only sent to
-// /api/user and only for as long as a registration lives.
+// /api and only for as long as a registration lives. /api, not /api/user: the original
+// client posts to /api//user/register, which a Path=/api/user cookie does not match.
 import type { IncomingMessage } from 'node:http';
-import type { CookieOptions } from 'express';
+import { parse as parseCookies } from 'cookie';
+import type { CookieOptions, Request } from 'express';
 
 export const SESSION_COOKIE = 'seats_session';
 export const REGISTRATION_COOKIE = 'seats_registration';
@@ -19,33 +21,25 @@ export function sessionCookieOptions(secure: boolean, ttlSeconds?: number): Cook
 }
 
 export function registrationCookieOptions(secure: boolean, ttlSeconds?: number): CookieOptions {
-  return { ...sessionCookieOptions(secure, ttlSeconds), path: '/api/user' };
+  return { ...sessionCookieOptions(secure, ttlSeconds), path: '/api' };
 }
 
-/**
- * The session cookie's value from a raw request: used both by the HTTP routes and by the
- * WebSocket upgrade, which never passes through express.
- */
-export function readSessionCookie(request: IncomingMessage): string | null {
-  return readCookie(request, SESSION_COOKIE);
+/** The session cookie of an HTTP route's request (parsed by the app's cookie-parser). */
+export function readSessionCookie(request: Request): string | null {
+  return cookieOf(request, SESSION_COOKIE);
 }
 
-export function readRegistrationCookie(request: IncomingMessage): string | null {
-  return readCookie(request, REGISTRATION_COOKIE);
+export function readRegistrationCookie(request: Request): string | null {
+  return cookieOf(request, REGISTRATION_COOKIE);
 }
 
-function readCookie(request: IncomingMessage, name: string): string | null {
+/** The session cookie of a WebSocket upgrade, which never passes through express and its cookie-parser. */
+export function readUpgradeSessionCookie(request: IncomingMessage): string | null {
   const header = request.headers.cookie;
-  if (!header) return null;
-  for (const pair of header.split(';')) {
-    const separator = pair.indexOf('=');
-    if (separator < 0 || pair.slice(0, separator).trim() !== name) continue;
-    const value = pair.slice(separator + 1).trim();
-    try {
-      return decodeURIComponent(value);
-    } catch {
-      return null;
-    }
-  }
-  return null;
+  return header ? (parseCookies(header)[SESSION_COOKIE] ?? null) : null;
+}
+
+function cookieOf(request: Request, name: string): string | null {
+  const value: unknown = request.cookies?.[name];
+  return typeof value === 'string' ? value : null;
 }

@@ -2,7 +2,7 @@
 // SHA1, 6 digits, 30 s steps, a 160-bit secret (RFC 4226 section 4 recommends 160 bits).
 import { generateSecret, generateURI, verify } from 'otplib';
 
-export const TOTP_ISSUER = 'Seats Sync';
+const TOTP_ISSUER = 'Seats Sync';
 const PERIOD_SECONDS = 30;
 /** One step either side of now, for clock drift and typing time (RFC 6238 section 5.2). */
 const WINDOW_STEPS = 1;
@@ -16,8 +16,13 @@ export function createTotpSecret(): string {
 export function totpUri(username: string, secret: string): string {
   const uri = generateURI({ issuer: TOTP_ISSUER, label: username, secret, algorithm: 'sha1', digits: 6, period: PERIOD_SECONDS });
   // otplib leaves out parameters at their defaults; spelled out, the URI says exactly
-  // what the server checks, whatever an app assumes.
-  return `${uri}&algorithm=SHA1&digits=6&period=${PERIOD_SECONDS}`;
+  // what the server checks, whatever an app assumes. The secret goes last: the original
+  // web client copies it with `uri.split('secret=')[1]`.
+  const query = uri.indexOf('?');
+  const params = new URLSearchParams(uri.slice(query + 1));
+  params.delete('secret');
+  const rest = [...params].map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join('&');
+  return `${uri.slice(0, query)}?${rest}&algorithm=SHA1&digits=6&period=${PERIOD_SECONDS}&secret=${secret}`;
 }
 
 /**

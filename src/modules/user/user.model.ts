@@ -2,7 +2,8 @@
 // beyond what has to be atomic in one statement (or one locking transaction): those
 // conditions live in the WHERE clause so they hold across server instances. Every
 // timestamp these rules compare is the database's now(), never an instance's clock.
-import { Prisma, type PrismaClient, type User } from '../../generated/prisma/client.js';
+import { isUniqueViolation } from '../../core/db/prisma-errors.js';
+import type { Prisma, PrismaClient, User } from '../../generated/prisma/client.js';
 import type { Role } from '../../core/session.js';
 import { recordAudit } from './auth-audit.model.js';
 import { SETUP_SLOT } from './enrolment-link.js';
@@ -37,11 +38,12 @@ export function createUserModel(prisma: PrismaClient) {
       return prisma.user.findUnique({ where: { id } });
     },
 
-    listUsers(): Promise<UserSummary[]> {
-      return prisma.user.findMany({
+    async listUsers(): Promise<UserSummary[]> {
+      const rows = await prisma.user.findMany({
         select: { username: true, role: true, created_at: true, last_login_at: true },
         orderBy: { username: 'asc' },
       });
+      return rows.map((row) => ({ ...row, created_at: row.created_at.toISOString(), last_login_at: row.last_login_at?.toISOString() ?? null }));
     },
 
     /**
@@ -213,6 +215,3 @@ async function spendSetupLink(tx: Prisma.TransactionClient, tokenHash: string, a
   return count === 1;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}

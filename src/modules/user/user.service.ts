@@ -26,17 +26,13 @@ import { openSecret, sealSecret } from './secret-box.js';
 import { signSessionToken, verifySessionToken } from './session-token.js';
 import { createTotpSecret, matchTotpStep, totpUri } from './totp.js';
 import type { UserModel, UserRow } from './user.model.js';
-import { userStatus, type UserStatus } from './user.types.js';
+import { userStatus, type AuthStartReply, type UserStatus } from './user.types.js';
 
 /** A pending registration can be finished (on any instance) for this long. */
 export const REGISTRATION_TTL_SECONDS = 10 * 60;
 
-export type AuthStartResult =
-  | { status: 'user'; username: string }
-  | { status: 'candidate'; username: string; qr_url: string; qr: string };
-
 export interface AuthStarted {
-  reply: AuthStartResult;
+  reply: AuthStartReply;
   /** Set when a registration was started: the nonce for the registration cookie. */
   registrationNonce?: string;
 }
@@ -45,6 +41,8 @@ export interface SignedIn {
   status: Extract<UserStatus, { status: 'user' }>;
   /** The session token, for the cookie only. */
   token: string;
+  /** The session the token opens, for this browser's open sockets. */
+  session: Session;
 }
 
 export interface UserServiceDeps {
@@ -75,7 +73,8 @@ export function createUserService(deps: UserServiceDeps) {
 
   function signIn(user: UserRow): SignedIn {
     const token = signSessionToken(jwtSecret, { userId: user.id, role: user.role, sessionVersion: user.session_version }, config.sessionTtlSeconds);
-    return { status: { status: 'user', username: user.username, role: user.role }, token };
+    const session: Session = { userId: user.id, username: user.username, role: user.role, sessionVersion: user.session_version };
+    return { status: { status: 'user', username: user.username, role: user.role }, token, session };
   }
 
   async function sessionOf(token: string | null, readUser: (userId: number) => Promise<SessionRow | null>): Promise<Session | null> {
@@ -187,9 +186,9 @@ export function createUserService(deps: UserServiceDeps) {
     },
 
     /** The user's current role and session version, for live checks of open sockets. */
-    async account(userId: number): Promise<{ role: Role; sessionVersion: number } | null> {
+    async account(userId: number): Promise<{ username: string; role: Role; sessionVersion: number } | null> {
       const user = await model.findUserById(userId);
-      return user && { role: user.role, sessionVersion: user.session_version };
+      return user && { username: user.username, role: user.role, sessionVersion: user.session_version };
     },
 
     /** Kills this session's token and every other one of the user, on every instance. */

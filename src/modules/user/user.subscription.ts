@@ -3,6 +3,9 @@
 // commit; each instance then reads that user once and fixes its own open sockets of
 // that user: a stale session version makes the socket a guest, a new role is applied in
 // place, and the socket's user.subscribe subscriptions get the new status.
+// A login or registration over HTTP notifies CHANNELS.browserSignedIn with that browser's
+// key (core/ws/browser-id.ts): each instance gives the sockets of that browser the new
+// session in place and pushes the status, so a page need not reconnect after logging in.
 import { CHANNELS, type ChangeBus } from '../../core/bus/bus.js';
 import type { Logger } from '../../core/logger.js';
 import type { Role } from '../../core/session.js';
@@ -14,10 +17,16 @@ import { userStatus, type UserStatus } from './user.types.js';
 export const USER_TOPIC = 'user';
 const SUBSCRIBE_TYPE = 'user.subscribe';
 
+export interface UserConnections {
+  connectionsOf(userId: number): Connection[];
+  /** Sockets opened by one browser (core/ws/browser-id.ts), guests included. */
+  connectionsOfBrowser(browserKey: string): Connection[];
+}
+
 export interface UserSubscriptionDeps {
-  connections: { connectionsOf(userId: number): Connection[] };
-  /** The user's current role and session version; null when the user is gone. */
-  loadAccount(userId: number): Promise<{ role: Role; sessionVersion: number } | null>;
+  connections: UserConnections;
+  /** The user's name, current role and session version; null when the user is gone. */
+  loadAccount(userId: number): Promise<{ username: string; role: Role; sessionVersion: number } | null>;
   /** With PUBLIC_READ off, a socket that becomes a guest loses its other subscriptions too. */
   publicRead: boolean;
   logger: Logger;
@@ -35,6 +44,11 @@ export class UserSubscriptions {
     await bus.listen(CHANNELS.userChanged, (payload) => {
       const userId = Number(payload);
       if (Number.isSafeInteger(userId)) this.refresh(userId);
+    });
+    // A login over HTTP: that browser's sockets take the new session in place.
+    await bus.listen(CHANNELS.browserSignedIn, (payload) => {
+      const [browser, userId, sessionVersion] = payload.split(' ');
+      if (browser && userId && sessionVersion) this.signInBrowser(browser, Number(userId), Number(sessionVersion));
     });
     // Notifications sent while the bus was down are lost: check everyone we serve.
     bus.onReconnect(() => {
@@ -59,6 +73,27 @@ export class UserSubscriptions {
     const owner = this.topics.get(connection) ?? new Topic(USER_TOPIC, SUBSCRIBE_TYPE);
     this.topics.set(connection, owner);
     const subscriber = owner.add(connection, eid);
+  }
+
+  private signInBrowser(browser: string, userId: number, sessionVersion: number): void {
+    const connections = this.deps.connections.connectionsOfBrowser(browser);
+    if (connections.length === 0) return;
+    this.deps
+      .loadAccount(userId)
+      .then((account) => {
+        // A logout since that login bumped the version: that session is already over.
+        if (!account || account.sessionVersion !== sessionVersion) return;
+        for (const connection of connections) {
+          const current = connection.session;
+          if (!connection.isOpen || (current?.userId === userId && current.sessionVersion === sessionVersion)) continue;
+          connection.session = { userId, username: account.username, role: account.role, sessionVersion };
+          this.remember(userId);
+          this.push(connection, userStatus(connection.session));
+        }
+      })
+      .catch((error: unknown) => {
+        this.deps.logger.error('browser sign-in failed', { userId, error: error instanceof Error ? error.message : String(error) });
+      });
   }
 
   private refresh(userId: number): void {

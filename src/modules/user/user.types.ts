@@ -1,6 +1,7 @@
-// The user module's inputs (HTTP bodies and socket messages) and the status it reports.
-// These schemas are the one source for validation, types and docs/protocol.md.
+// The user module's wire contract: inputs (HTTP bodies and socket messages) and the
+// replies and pushes, with the types derived from them.
 import { z } from 'zod';
+import { timestampSchema } from '../../core/protocol/schemas.js';
 import type { Role } from '../../core/session.js';
 
 export const roleSchema = z.enum(['viewer', 'staff', 'admin']);
@@ -27,7 +28,7 @@ export const recoveryCodeSchema = z
   .regex(/^[a-z2-7]{4}(-[a-z2-7]{4}){3}$/i, 'must look like abcd-efgh-ijkl-mnop')
   .transform((code) => code.toLowerCase());
 
-export const loginCodeSchema = z.union([totpCodeSchema, recoveryCodeSchema], {
+const loginCodeSchema = z.union([totpCodeSchema, recoveryCodeSchema], {
   error: 'must be a 6-digit code or a recovery code',
 });
 
@@ -41,23 +42,38 @@ export const recoveryCodesBody = z.object({ code: totpCodeSchema });
 export const emptyBody = z.object({}).default({});
 
 // Socket messages (`data` of user.*)
-export const subscribeData = z.union([z.null(), z.object({})]);
 export const unsubscribeData = z.union([z.null(), z.object({ sub_eid: z.string().min(1).max(128).optional() })]);
 export const setRoleData = z.object({ username: usernameSchema, role: roleSchema });
-export const listData = z.union([z.null(), z.object({})]);
 
-export type UserStatus = { status: 'guest' } | { status: 'user'; username: string; role: Role };
-
-export const GUEST: UserStatus = Object.freeze({ status: 'guest' });
+// Replies and pushes
+export const guestStatusSchema = z.strictObject({ status: z.literal('guest') });
+export const loggedOutSchema = z.strictObject({ status: z.literal('guest'), success: z.literal(true) });
+export const signedInStatusSchema = z.strictObject({ status: z.literal('user'), username: z.string(), role: roleSchema });
+export const userStatusSchema = z.discriminatedUnion('status', [guestStatusSchema, signedInStatusSchema]);
+export type UserStatus = z.output<typeof userStatusSchema>;
 
 export function userStatus(user: { username: string; role: Role }): UserStatus {
   return { status: 'user', username: user.username, role: user.role };
 }
 
+export const userRoleSchema = z.strictObject({ username: z.string(), role: roleSchema });
+
 /** A row of user.list, for the admin page. */
-export interface UserSummary {
-  username: string;
-  role: Role;
-  created_at: Date;
-  last_login_at: Date | null;
-}
+const userSummarySchema = z.strictObject({
+  username: z.string(),
+  role: roleSchema,
+  created_at: timestampSchema,
+  last_login_at: timestampSchema.nullable(),
+});
+export type UserSummary = z.output<typeof userSummarySchema>;
+export const userListSchema = z.strictObject({ users: z.array(userSummarySchema) });
+
+// HTTP replies
+export const authStartReplySchema = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('user'), username: z.string() }),
+  z.strictObject({ status: z.literal('candidate'), username: z.string(), qr_url: z.string().startsWith('otpauth://'), qr: z.string().startsWith('data:image/png;base64,') }),
+]);
+export type AuthStartReply = z.output<typeof authStartReplySchema>;
+const recoveryCodes = z.array(z.string()).length(10);
+export const registerReplySchema = z.strictObject({ ...signedInStatusSchema.shape, recovery_codes: recoveryCodes });
+export const recoveryCodesReplySchema = z.strictObject({ recovery_codes: recoveryCodes });

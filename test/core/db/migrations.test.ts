@@ -11,6 +11,7 @@ const EXPECTED_TABLES = [
   'app_user',
   'auth_audit',
   'cinema',
+  'database_epoch',
   'enrolment_token',
   'hall',
   'login_address',

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LOCK_FILE_NAME } from '../../../src/core/db/data-dir-lock.js';
+import { LOCK_FILE_NAME, processStart } from '../../../src/core/db/data-dir-lock.js';
 import { DataDirLockedError, openDatabase } from '../../../src/core/db/index.js';
 import { createTestDatabase, quietLogger, type TestDatabase } from '../../support/database.js';
 
@@ -56,7 +56,7 @@ describe('embedded PGlite', () => {
         return true;
       });
       // The refused open must not have taken the lock from the first one.
-      assert.equal((await readFile(lockFile, 'utf8')).trim(), String(process.pid));
+      assert.equal((await readFile(lockFile, 'utf8')).split('\n')[0], String(process.pid));
       await first.ping();
     } finally {
       await first.close();
@@ -75,12 +75,36 @@ describe('embedded PGlite', () => {
     }
   });
 
+  it('refuses a folder locked by another live process that recorded its start time', async () => {
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    try {
+      await writeFile(lockFile, `${other.pid}\n${await processStart(other.pid!)}\n`);
+      await assert.rejects(open(), (error: unknown) => error instanceof DataDirLockedError && error.pid === other.pid);
+    } finally {
+      other.kill();
+    }
+  });
+
+  it('takes over a stale lock whose pid now belongs to another process', async () => {
+    // The lock's process started at another time: the pid was reused after a crash.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    try {
+      const [boot] = (await processStart(process.pid))!.split(':');
+      await writeFile(lockFile, `${other.pid}\n${boot}:1\n`);
+      const database = await open();
+      assert.equal((await readFile(lockFile, 'utf8')).split('\n')[0], String(process.pid));
+      await database.close();
+    } finally {
+      other.kill();
+    }
+  });
+
   it('takes over the lock of a process that is gone', async () => {
     const gone = spawnSync(process.execPath, ['-e', '']).pid;
     await writeFile(lockFile, `${gone}\n`);
     const database = await open();
     try {
-      assert.equal((await readFile(lockFile, 'utf8')).trim(), String(process.pid));
+      assert.equal((await readFile(lockFile, 'utf8')).split('\n')[0], String(process.pid));
       assert.equal((await database.prisma.cinema.count()), 1);
     } finally {
       await database.close();

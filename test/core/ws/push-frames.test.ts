@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Writable } from 'node:stream';
 import * as wsModule from 'ws';
 import WebSocket from 'ws';
+import { OWN_SUBPROTOCOL } from '../../../src/core/protocol/dialect.js';
 import { textFrameHeader } from '../../../src/core/ws/frame.js';
 import { userWithRole } from '../../support/auth.js';
 import { firstHall, flipped, type HallSnapshot } from '../../support/halls.js';
@@ -111,10 +112,10 @@ describe('shared push frames with permessage-deflate', () => {
 
   it('compresses pushes for a client that negotiated it, and not for one that did not', async () => {
     const { writer, hall, flip } = await flipOne(server, 'frames_deflate');
-    const compressed = new WebSocket(server.wsUrl, { perMessageDeflate: true });
+    const compressed = new WebSocket(server.wsUrl, [OWN_SUBPROTOCOL], { perMessageDeflate: true });
     await new Promise((resolve) => compressed.once('open', resolve));
     assert.match(compressed.extensions, /permessage-deflate/);
-    const plain = new WebSocket(server.wsUrl, { perMessageDeflate: false });
+    const plain = new WebSocket(server.wsUrl, [OWN_SUBPROTOCOL], { perMessageDeflate: false });
     await new Promise((resolve) => plain.once('open', resolve));
     assert.equal(plain.extensions, '');
     const received = new Map<WebSocket, Frame[]>([[compressed, []], [plain, []]]);

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
+import { OWN_SUBPROTOCOL } from '../../../src/core/protocol/dialect.js';
 import { userWithRole } from '../../support/auth.js';
 import { firstHall, flipped } from '../../support/halls.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
@@ -63,7 +64,7 @@ describe('websocket transport', () => {
   });
 
   it('drops a peer that misses two pings', async () => {
-    const silent = new WebSocket(server.wsUrl, { autoPong: false });
+    const silent = new WebSocket(server.wsUrl, [OWN_SUBPROTOCOL], { autoPong: false });
     const closed = new Promise<number>((resolve) => silent.on('close', (code) => resolve(code)));
     await new Promise((resolve) => silent.on('open', resolve));
     const started = Date.now();
@@ -100,7 +101,7 @@ describe('websocket transport', () => {
   });
 
   it('does not negotiate permessage-deflate unless enabled', async () => {
-    const client = new WebSocket(server.wsUrl, { perMessageDeflate: true });
+    const client = new WebSocket(server.wsUrl, [OWN_SUBPROTOCOL], { perMessageDeflate: true });
     await new Promise((resolve) => client.on('open', resolve));
     assert.equal(client.extensions, '');
     client.close();

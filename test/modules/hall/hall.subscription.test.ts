@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { userWithRole, type EnrolledUser } from '../../support/auth.js';
-import { createTestDatabase } from '../../support/database.js';
+import { openDatabase, renewEpoch } from '../../../src/core/db/index.js';
+import { createTestDatabase, quietLogger } from '../../support/database.js';
 import { firstHall, flipped, type HallSnapshot } from '../../support/halls.js';
 import { startTestServer, type TestDatabaseHandle, type TestServer } from '../../support/server.js';
 import { TestClient } from '../../support/ws-client.js';
@@ -163,10 +164,59 @@ describe('hall subscriptions', () => {
     server = await startTestServer({ database, env });
     writer = await TestClient.connect(server.wsUrl, { cookie: staff.cookie });
     const again = await TestClient.connect(server.wsUrl);
-    const reply = await again.request('hall.subscribe', { id: hall.id, since_version: since }, 'rs');
+    const reply = await again.request('hall.subscribe', { id: hall.id, since_version: since, epoch: snap.data.epoch }, 'rs');
     assert.equal(reply.data.resumed, true);
     await again.waitForVersion('rs', last);
     assert.deepEqual(again.pushes('rs', 'update').map((f) => f.data.version), [since + 1, since + 2]);
+    await again.close();
+  });
+
+  it('answers a resume from another database history (a recreated database) with a snapshot', async () => {
+    const client = await TestClient.connect(server.wsUrl);
+    const old = (await client.request('hall.subscribe', { id: hall.id }, 'old')).data;
+    await client.close();
+    // The same demo halls, ids and versions in a database made anew: only the epoch differs.
+    const other = await startTestServer({ env });
+    try {
+      const fresh = await TestClient.connect(other.wsUrl);
+      const snap = (await fresh.request('hall.subscribe', { id: hall.id }, 'f0')).data;
+      assert.notEqual(snap.epoch, old.epoch);
+      assert.ok(snap.version <= old.version);
+      // One change there, so that a resume from snap.version has an update to send.
+      const otherStaff = await userWithRole(other.url, other.server.database.prisma, 'other_staff', 'staff');
+      const otherWriter = await TestClient.connect(other.wsUrl, { cookie: otherStaff.cookie });
+      const seat = snap.seats[0];
+      await otherWriter.call('hall.update_seat_status', { hall_id: hall.id, seat_id: seat.id, status: flipped(seat.status) });
+      await fresh.waitForVersion('f0', snap.version + 1);
+      await otherWriter.close();
+      const stale = await fresh.request('hall.subscribe', { id: hall.id, since_version: snap.version, epoch: old.epoch }, 'f1');
+      assert.equal(stale.status, 'snapshot', 'versions of another history are never merged');
+      assert.equal(stale.data.epoch, snap.epoch);
+      const same = await fresh.request('hall.subscribe', { id: hall.id, since_version: snap.version, epoch: snap.epoch }, 'f2');
+      assert.equal(same.data.resumed, true, 'the same history resumes');
+      await fresh.close();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('answers a resume with a snapshot after the operator renewed the epoch of a restored database', async () => {
+    const client = await TestClient.connect(server.wsUrl);
+    const before = (await client.request('hall.subscribe', { id: hall.id }, 'r0')).data;
+    await client.close();
+    await writer.close();
+    await server.close();
+    // What `npm run db:new-epoch` does, with the servers stopped.
+    const db = await openDatabase({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, logger: quietLogger });
+    const renewed = await renewEpoch(db.prisma);
+    await db.close();
+    server = await startTestServer({ database, env });
+    writer = await TestClient.connect(server.wsUrl, { cookie: staff.cookie });
+    const again = await TestClient.connect(server.wsUrl);
+    const reply = await again.request('hall.subscribe', { id: hall.id, since_version: before.version, epoch: before.epoch }, 'r1');
+    assert.equal(reply.status, 'snapshot');
+    assert.equal(reply.data.epoch, renewed);
+    assert.notEqual(renewed, before.epoch);
     await again.close();
   });
 });

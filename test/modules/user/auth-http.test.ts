@@ -30,6 +30,15 @@ describe('user auth over HTTP', () => {
     return header.split(';').map((part) => part.trim());
   }
 
+  it('answers an unknown route with 404 NotFound', async () => {
+    const unknownPost = await post(h.url, '/no_such_route', {});
+    assert.equal(unknownPost.http, 404);
+    assert.equal(unknownPost.body.error, 'NotFound');
+    const unknownGet = await fetch(`${h.url}/api/nothing`);
+    assert.equal(unknownGet.status, 404);
+    assert.equal(((await unknownGet.json()) as { error: string }).error, 'NotFound');
+  });
+
   it('enrols with a code from the scanned QR and returns ten recovery codes once', async () => {
     const start = await post(h.url, '/auth_start', { username: 'alice' }, { ip: '10.1.0.1' });
     assert.equal(start.http, 200);
@@ -37,7 +46,7 @@ describe('user auth over HTTP', () => {
     assert.equal(start.body.error, null);
     const { status, username, qr_url, qr } = start.body.data;
     assert.deepEqual({ status, username }, { status: 'candidate', username: 'alice' });
-    assert.match(qr_url, /^otpauth:\/\/totp\/Seats%20Sync:alice\?secret=[A-Z2-7]{32}&/);
+    assert.match(qr_url, /^otpauth:\/\/totp\/Seats%20Sync:alice\?issuer=Seats%20Sync&algorithm=SHA1&digits=6&period=30&secret=[A-Z2-7]{32}$/, "the secret last: the original client copies it with split('secret=')[1]");
     const png = Buffer.from(qr.replace(/^data:image\/png;base64,/, ''), 'base64');
     assert.ok(qr.startsWith('data:image/png;base64,') && png.subarray(1, 4).toString() === 'PNG');
     assert.equal(await h.prisma.user.count({ where: { username: 'alice' } }), 0, 'no user before the code is proven');
@@ -251,10 +260,10 @@ describe('user auth over HTTP', () => {
     assert.equal(again.body.error, 'RegistrationNotFound', 'nothing left to cancel');
   });
 
-  it('auth_start sets the registration cookie HttpOnly, SameSite=Strict, Path=/api/user, for 10 minutes; Secure over TLS; stores only its hash', async () => {
+  it('auth_start sets the registration cookie HttpOnly, SameSite=Strict, Path=/api, for 10 minutes; Secure over TLS; stores only its hash', async () => {
     const tls = await post(h.url, '/auth_start', { username: 'kurt' }, { ip: '10.12.1.1', https: true });
     const attributes = attributesOf(tls.setCookies, 'seats_registration');
-    for (const flag of ['HttpOnly', 'SameSite=Strict', 'Path=/api/user', 'Secure', 'Max-Age=600']) assert.ok(attributes.includes(flag), `${flag}: ${attributes.join('; ')}`);
+    for (const flag of ['HttpOnly', 'SameSite=Strict', 'Path=/api', 'Secure', 'Max-Age=600']) assert.ok(attributes.includes(flag), `${flag}: ${attributes.join('; ')}`);
     const nonce = registrationCookie(tls).split('=')[1]!;
     assert.match(nonce, /^[A-Za-z0-9_-]{43}$/, '256 random bits');
     const row = await h.prisma.pendingRegistration.findUniqueOrThrow({ where: { username: 'kurt' } });
@@ -341,7 +350,7 @@ describe('user auth over HTTP', () => {
     const otherCookie = sessionCookie(second);
     secrets.push(...user.secrets, code, otherCookie);
     const logout = await post(h.url, '/logout', {}, { cookie: user.cookie });
-    assert.deepEqual(logout.body.data, { status: 'guest' });
+    assert.deepEqual(logout.body.data, { status: 'guest', success: true });
     const cleared = logout.setCookies.find((c) => c.startsWith('seats_session='))!;
     assert.match(cleared, /^seats_session=;/);
     assert.match(cleared, /Expires=Thu, 01 Jan 1970/);

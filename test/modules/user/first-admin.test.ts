@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer } from '../../support/server.js';
+import { TestClient } from '../../support/ws-client.js';
 import { Authenticator } from './authenticator.js';
 import { post, registrationCookie, startUserHarness, type UserHarness } from './user-harness.js';
 
@@ -23,14 +24,15 @@ describe('first admin', () => {
   });
   after(() => h?.close());
 
-  /** auth_start, then setup_register with the link's token and a real code. */
-  async function enrolWithLink(username: string, token: string, ip: string) {
+  /** auth_start, then setup_register with the link's token and a real code. `browser`: that browser's `seats_browser` cookie. */
+  async function enrolWithLink(username: string, token: string, ip: string, browser?: string) {
     const start = await post(h.url, '/auth_start', { username }, { ip });
     const app = new Authenticator(start.body.data.qr_url);
-    return post(h.url, '/setup_register', { username, code: app.nextCode(), setup_token: token }, { ip, cookie: registrationCookie(start) });
+    const cookie = [registrationCookie(start), browser].filter(Boolean).join('; ');
+    return post(h.url, '/setup_register', { username, code: app.nextCode(), setup_token: token }, { ip, cookie });
   }
 
-  it('the setup link makes its first user admin, once; a live link is never replaced by another start', async () => {
+  it('the setup link makes its first user admin, once, and signs in that browser\'s sockets; a live link is never replaced by another start', async () => {
     await h.module.offerFirstAdminSetup(h.url);
     const [token] = setupTokens(h.logs.lines);
     assert.ok(token, h.logs.text());
@@ -41,9 +43,19 @@ describe('first admin', () => {
     assert.equal(await h.prisma.enrolmentToken.count({ where: { slot: 'admin_setup' } }), 1);
     assert.ok(!(await h.prisma.enrolmentToken.findFirstOrThrow()).token_hash.includes(token!), 'stored as a hash');
 
-    const first = await enrolWithLink('root_user', token!, '10.60.0.1');
-    assert.equal(first.body.status, 'success', JSON.stringify(first.body));
-    assert.deepEqual({ ...first.body.data, recovery_codes: undefined }, { status: 'user', username: 'root_user', role: 'admin', recovery_codes: undefined });
+    // The enrolling browser has the staff page's socket open, as a guest.
+    const socket = await TestClient.connect(h.wsUrl);
+    try {
+      const browser = socket.upgradeSetCookies.find((c) => c.startsWith('seats_browser='))!.split(';')[0]!;
+      assert.deepEqual(await socket.call('user.subscribe', null, 'me'), { status: 'guest' });
+      const first = await enrolWithLink('root_user', token!, '10.60.0.1', browser);
+      assert.equal(first.body.status, 'success', JSON.stringify(first.body));
+      assert.deepEqual({ ...first.body.data, recovery_codes: undefined }, { status: 'user', username: 'root_user', role: 'admin', recovery_codes: undefined });
+      const pushed = await socket.waitFor((f) => f.eid === 'me' && f.status === 'update', 'the login push to the enrolling browser');
+      assert.deepEqual(pushed.data, { status: 'user', username: 'root_user', role: 'admin' });
+    } finally {
+      await socket.close();
+    }
     assert.deepEqual(
       await h.prisma.authAudit.findMany({ where: { action: 'first_admin_enrolled' }, select: { username: true, ip: true } }),
       [{ username: 'root_user', ip: '10.60.0.1' }],

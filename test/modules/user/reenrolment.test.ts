@@ -1,6 +1,7 @@
 // Re-enrolment after a lost authenticator: an admin's one-time link, or a recovery code.
 // Both kill the old secret and every session (open sockets downgraded at once), enrol a
-// new secret proven by a real TOTP code, spend the link, and are audited in auth_audit.
+// new secret proven by a real TOTP code, spend the link, sign in that browser's open
+// sockets, and are audited in auth_audit.
 // The auth rules run on a clock the test moves, so expiry is reached without waiting.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -42,8 +43,14 @@ describe('re-enrolment', () => {
     if (spentRecoveryCode) assert.equal((await post(h.url, '/login', { username: user.username, code: spentRecoveryCode }, { ip })).body.error, 'InvalidCode');
   }
 
-  /** Scans the link's QR, proves it with a wrong then a right code; returns the new app and session. */
+  /**
+   * Scans the link's QR, proves it with a wrong then a right code, in a browser with a guest
+   * socket open, which the login push signs in; returns the new app and session.
+   */
   async function finish(token: string, username: string, ip: string): Promise<{ app: Authenticator; cookie: string; recoveryCodes: string[] }> {
+    const browserSocket = await connect('');
+    const browser = browserSocket.upgradeSetCookies.find((c) => c.startsWith('seats_browser='))!.split(';')[0]!;
+    assert.deepEqual(await browserSocket.call('user.subscribe', null, 'me'), { status: 'guest' });
     const scanned = await post(h.url, '/reenrol_start', { token }, { ip });
     assert.equal(scanned.body.status, 'success', JSON.stringify(scanned.body));
     assert.equal(scanned.body.data.username, username);
@@ -51,8 +58,10 @@ describe('re-enrolment', () => {
     const app = new Authenticator(scanned.body.data.qr_url);
     const wrong = String((Number(app.code()) + 1) % 1_000_000).padStart(6, '0');
     assert.equal((await post(h.url, '/reenrol', { token, code: wrong }, { ip })).body.error, 'InvalidCode');
-    const done = await post(h.url, '/reenrol', { token, code: app.nextCode() }, { ip });
+    const done = await post(h.url, '/reenrol', { token, code: app.nextCode() }, { ip, cookie: browser });
     assert.equal(done.body.status, 'success', JSON.stringify(done.body));
+    const pushed = await browserSocket.waitFor((f) => f.eid === 'me' && f.status === 'update', 'the login push to the re-enrolling browser');
+    assert.deepEqual(pushed.data, { status: 'user', username, role: 'viewer' });
     assert.deepEqual({ ...done.body.data, recovery_codes: undefined }, { status: 'user', username, role: 'viewer', recovery_codes: undefined });
     assert.equal(done.body.data.recovery_codes.length, 10);
     const cookie = sessionCookie(done);

@@ -11,13 +11,17 @@ import { PostgresBus } from '../../../src/core/bus/postgres-bus.js';
 import { loadConfig, type Config } from '../../../src/core/config.js';
 import { openDatabase, type Database } from '../../../src/core/db/index.js';
 import { createHttpApp } from '../../../src/core/http/app.js';
+import { mountRoutes } from '../../../src/core/http/route.js';
 import { createLogger, type Logger } from '../../../src/core/logger.js';
+import { createMetrics } from '../../../src/core/metrics.js';
 import { ProtocolRouter } from '../../../src/core/protocol/router.js';
 import { resolveSecrets } from '../../../src/core/secrets.js';
+import { Connections } from '../../../src/core/ws/connections.js';
 import { WsServer } from '../../../src/core/ws/server.js';
 import type { PrismaClient } from '../../../src/generated/prisma/client.js';
 import { createUserModule, type UserModule } from '../../../src/modules/user/index.js';
 import { createTestDatabase } from '../../support/database.js';
+import { assertHttpContract } from '../../support/contract.js';
 import { CapturedLogs } from '../../support/log-capture.js';
 import { testEnv, type TestDatabaseHandle } from '../../support/server.js';
 import { Authenticator } from './authenticator.js';
@@ -44,29 +48,22 @@ export async function startUserHarness(
   const config = resolveSecrets(rawConfig, logger);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   const bus = await createBus(db, logger);
-  let ws: WsServer | undefined;
-  const module = createUserModule({
-    prisma: db.prisma,
-    config,
-    logger,
-    bus,
-    connections: { connectionsOf: (id) => ws?.connectionsOf(id) ?? [] },
-    clock: options.clock,
-  });
+  const connections = new Connections();
+  const module = createUserModule({ prisma: db.prisma, config, logger, bus, connections, clock: options.clock });
   await module.start();
-  const router = new ProtocolRouter({ handlers: module.handlers, publicRead: config.publicRead, logger });
-  ws = new WsServer({ config, router, logger, authenticate: (request) => module.authenticate(request) });
+  const metrics = createMetrics();
+  const router = new ProtocolRouter({ handlers: module.handlers, publicRead: config.publicRead, logger, metrics });
+  const ws = new WsServer({ config, router, logger, metrics, connections, authenticate: (request) => module.authenticate(request) });
   const app = createHttpApp({
     config,
     logger,
     checkReady: async () => ({ ready: true }),
-    mount: (express) => express.use('/api/user', module.routes),
+    mount: (express) => mountRoutes(express, module.routes),
   });
   const server = http.createServer(app);
   ws.attach(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const wsServer = ws;
   return {
     url: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
@@ -77,7 +74,7 @@ export async function startUserHarness(
     database,
     async close() {
       server.close();
-      await wsServer.close(500);
+      await ws.close(500);
       server.closeAllConnections();
       await bus.close();
       await db.close();
@@ -117,7 +114,9 @@ export async function post(url: string, path: string, body: unknown, options: Po
   if (options.https) headers['x-forwarded-proto'] = 'https';
   if (options.origin) headers.origin = options.origin;
   const response = await fetch(`${url}/api/user${path}`, { method: 'POST', headers, body: options.rawBody ?? JSON.stringify(body) });
-  return { http: response.status, body: (await response.json()) as PostResult['body'], setCookies: response.headers.getSetCookie() };
+  const result: PostResult = { http: response.status, body: (await response.json()) as PostResult['body'], setCookies: response.headers.getSetCookie() };
+  assertHttpContract(`/api/user${path}`, result.http, result.body);
+  return result;
 }
 
 /** `name=value` of the session cookie a response set. */

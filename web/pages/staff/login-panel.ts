@@ -10,6 +10,11 @@ import { authApi } from './auth-api.js';
 export interface LoginPanel {
   /** Back to the username step, e.g. after logout. */
   reset(): void;
+  /**
+   * An enrolment is under way or its recovery codes are on screen (shown once: nothing may
+   * hide them). Its login push can reach the page's socket before the HTTP reply does.
+   */
+  enrolmentUnfinished(): boolean;
 }
 
 /** `onLoggedIn` runs once the session cookie is set (and the recovery codes were acknowledged). */
@@ -25,6 +30,7 @@ export function createLoginPanel(onLoggedIn: () => void): LoginPanel {
   let username = '';
   const link = readLinkFromFragment();
   let reenrolToken = '';
+  let enrolling = false;
 
   const show = (step: HTMLElement) => {
     for (const panel of [usernameForm, codeForm, enrolForm, recovery, lostForm, reenrolForm]) panel.hidden = panel !== step;
@@ -34,9 +40,17 @@ export function createLoginPanel(onLoggedIn: () => void): LoginPanel {
   const fail = (error: unknown) => {
     message.textContent = errorInWords(error);
   };
-  const showRecoveryCodes = (codes: string[]) => {
-    byId('recovery-codes').replaceChildren(...codes.map((code) => el('li', {}, el('code', {}, code))));
-    show(recovery);
+  /** Registration, setup or re-enrolment: the reply carries the recovery codes, shown once. */
+  const finishEnrolment = (request: Promise<{ recovery_codes: string[] }>, input: HTMLInputElement) => {
+    enrolling = true;
+    request
+      .then((reply) => {
+        input.value = '';
+        byId('recovery-codes').replaceChildren(...reply.recovery_codes.map((code) => el('li', {}, el('code', {}, code))));
+        show(recovery);
+      })
+      .catch(fail)
+      .finally(() => (enrolling = false));
   };
   const startReenrolment = (token: string) => {
     reenrolToken = token;
@@ -87,12 +101,7 @@ export function createLoginPanel(onLoggedIn: () => void): LoginPanel {
     event.preventDefault();
     const input = byId<HTMLInputElement>('enrol-code-input');
     const code = input.value.trim();
-    (link?.kind === 'setup' ? authApi.setupRegister(username, code, link.token) : authApi.register(username, code))
-      .then((reply) => {
-        input.value = '';
-        showRecoveryCodes(reply.recovery_codes);
-      })
-      .catch(fail);
+    finishEnrolment(link?.kind === 'setup' ? authApi.setupRegister(username, code, link.token) : authApi.register(username, code), input);
   });
 
   byId('code-lost').addEventListener('click', () => show(lostForm));
@@ -111,13 +120,7 @@ export function createLoginPanel(onLoggedIn: () => void): LoginPanel {
   reenrolForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const input = byId<HTMLInputElement>('reenrol-code-input');
-    authApi
-      .reenrol(reenrolToken, input.value.trim())
-      .then((reply) => {
-        input.value = '';
-        showRecoveryCodes(reply.recovery_codes);
-      })
-      .catch(fail);
+    finishEnrolment(authApi.reenrol(reenrolToken, input.value.trim()), input);
   });
 
   byId('enrol-cancel').addEventListener('click', () => {
@@ -136,6 +139,7 @@ export function createLoginPanel(onLoggedIn: () => void): LoginPanel {
   });
   byId('recovery-done').addEventListener('click', () => {
     byId('recovery-codes').replaceChildren(); // shown once: not kept in the page either
+    recovery.hidden = true;
     onLoggedIn();
   });
 
@@ -147,6 +151,7 @@ export function createLoginPanel(onLoggedIn: () => void): LoginPanel {
       usernameInput.value = '';
       show(usernameForm);
     },
+    enrolmentUnfinished: () => enrolling || !recovery.hidden,
   };
 }
 

@@ -6,8 +6,8 @@ import { CHANNELS, type ChangeBus } from '../../core/bus/bus.js';
 export interface SeatChangeListener {
   /** A change of `hallId` up to `version` was committed somewhere. */
   committed(hallId: number, version: number): void;
-  /** Notifications may have been lost (LISTEN connection dropped): re-check every hall. */
-  resync(): void;
+  /** Notifications may have been lost (LISTEN connection dropped): re-check every hall; resolves when done. */
+  resync(): Promise<void>;
 }
 
 export async function listenForSeatChanges(bus: ChangeBus, listener: SeatChangeListener): Promise<void> {

@@ -127,7 +127,6 @@ export function sessionStarter(sessionTtlSeconds: number, signedIn: (request: Re
 }
 
 export function createUserRoutes(service: UserService, setSession: StartSession): Route[] {
-
   function clearSession(request: Request, response: Response): void {
     response.clearCookie(SESSION_COOKIE, sessionCookieOptions(request.secure));
   }

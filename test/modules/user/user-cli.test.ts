@@ -4,9 +4,10 @@
 // there the command is sent to the server's local admin socket and the server runs it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createUserAdminTools } from '../../../src/modules/user/index.js';
-import { runUserCommand as runUserCommandHere } from '../../../src/modules/user/user-commands.js';
+import { createUserAdminTools, runUserCommand as runUserCommandHere } from '../../../src/modules/user/index.js';
 import { enrol as enrolOverHttp } from '../../support/auth.js';
 import { createTestDatabase, quietLogger } from '../../support/database.js';
 import { startTestServer, testEnv, type TestDatabaseHandle } from '../../support/server.js';
@@ -70,6 +71,10 @@ describe('npm run user', () => {
     const client = await TestClient.connect(server.wsUrl, { cookie: user.cookie });
     await client.request('user.subscribe', null, 'me');
     try {
+      if (database.databaseUrl === undefined) {
+        // Only the account owning the data folder may drive the server through it.
+        assert.equal((await stat(join(database.dataDir, 'admin.sock'))).mode & 0o777, 0o600);
+      }
       const setRole = await runUserCommand(database, 'set-role', 'yann', 'staff');
       assert.equal(setRole.status, 0, setRole.output);
       assert.match(setRole.output, /yann is now staff/);

@@ -1,59 +1,69 @@
-// `npm run user -- set-role <username> <role>`: bootstraps the first admin (or changes any
-// role) straight on the configured database, no server or login needed.
-// `npm run user -- revoke <username>`: ends every session of the user.
-// Running servers on the same PostgreSQL database hear about it through pg_notify and
-// apply it to the user's open sockets at once. (An embedded PGlite folder is held by one
-// process, so there the server is stopped while this runs.)
-import { CHANNELS } from '../src/core/bus/bus.js';
+// `npm run user -- <command>`: user administration on the configured database, no login
+// needed (commands in src/modules/user/user-commands.ts; `npm run user` alone lists them).
+// Running servers on the same PostgreSQL database hear about each change through
+// pg_notify and apply it to the user's open sockets at once. An embedded PGlite folder is
+// held by one process: while a server runs on it, the command is sent to that server over
+// its local admin socket (DATA_DIR/admin.sock) and the server runs it.
 import { loadConfig } from '../src/core/config.js';
-import { openDatabase } from '../src/core/db/index.js';
+import { CHANNELS } from '../src/core/bus/bus.js';
+import { DataDirLockedError, openDatabase } from '../src/core/db/index.js';
 import { isAppError } from '../src/core/errors.js';
 import { createLogger } from '../src/core/logger.js';
-import type { Role } from '../src/core/session.js';
-import { createUserAdminTools, roleSchema, usernameSchema } from '../src/modules/user/index.js';
+import { resolveSecrets } from '../src/core/secrets.js';
+import { askAdminSocket, createUserAdminTools, parseUserCommand, runUserCommand, USER_COMMAND_USAGE } from '../src/modules/user/index.js';
 
-const USAGE = 'usage: npm run user -- set-role <username> <viewer|staff|admin>\n       npm run user -- revoke <username>';
 const BY = 'command line';
-
-type Task = { command: 'set-role'; username: string; role: Role } | { command: 'revoke'; username: string };
-
-function parseArguments(args: string[]): Task | null {
-  const [command, name, role, ...rest] = args;
-  const username = usernameSchema.safeParse(name);
-  if (!username.success || rest.length > 0) return null;
-  if (command === 'set-role') {
-    const parsedRole = roleSchema.safeParse(role);
-    return parsedRole.success ? { command, username: username.data, role: parsedRole.data } : null;
-  }
-  return command === 'revoke' && role === undefined ? { command, username: username.data } : null;
-}
-
-const task = parseArguments(process.argv.slice(2));
-if (!task) {
-  console.error(USAGE);
+const args = process.argv.slice(2);
+const command = parseUserCommand(args);
+if (!command) {
+  console.error(USER_COMMAND_USAGE);
   process.exit(2);
 }
 
 const config = loadConfig();
 const logger = createLogger(config);
-const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, cacheDir: config.cacheDir, logger });
-const admin = createUserAdminTools({
-  prisma: db.prisma,
-  logger,
-  async notifyUserChanged(userId) {
-    await db.prisma.$executeRaw`SELECT pg_notify(${CHANNELS.userChanged}, ${String(userId)})`;
-  },
-});
+const baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+
+async function runHere(): Promise<string | null> {
+  let db;
+  try {
+    db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, cacheDir: config.cacheDir, logger });
+  } catch (error) {
+    if (error instanceof DataDirLockedError) return null;
+    throw error;
+  }
+  try {
+    const tools = createUserAdminTools({
+      prisma: db.prisma,
+      config: resolveSecrets(config, logger),
+      logger,
+      async notifyUserChanged(userId) {
+        await db.prisma.$executeRaw`SELECT pg_notify(${CHANNELS.userChanged}, ${String(userId)})`;
+      },
+    });
+    return await runUserCommand(tools, command!, BY, baseUrl);
+  } finally {
+    await db.close();
+  }
+}
+
 let failed = false;
 try {
-  if (task.command === 'set-role') await admin.setRole(task.username, task.role, BY);
-  else await admin.revokeSessions(task.username, BY);
+  let output = await runHere();
+  if (output === null) {
+    // The embedded server holds the folder: it runs the command.
+    const reply = await askAdminSocket(config.dataDir, args);
+    if (reply.error !== undefined) {
+      console.error(`${reply.error}: ${reply.message}`);
+      failed = true;
+    }
+    output = reply.output ?? '';
+  }
+  if (output) console.log(output);
 } catch (error) {
   if (!isAppError(error)) throw error;
   console.error(`${error.code}: ${error.message}`);
   failed = true;
-} finally {
-  await db.close();
 }
 // Set after close: closing PGlite (Emscripten) resets process.exitCode.
 if (failed) process.exitCode = 1;

@@ -23,7 +23,7 @@ import { demoTemplateContents, seedDemoData } from './demo/seed.js';
 import { createCinemaModule } from './modules/cinema/index.js';
 import { createHallModule } from './modules/hall/index.js';
 import { createChangeLog, createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
-import { createUserModule } from './modules/user/index.js';
+import { createUserAdminTools, createUserModule, serveAdminSocket } from './modules/user/index.js';
 import { mountApiDocs } from './web/docs.js';
 import { mountWebPages } from './web/pages.js';
 
@@ -158,6 +158,19 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       servers.push(metricsServer);
     }
     logger.info('seats sync listening', { port, wsPort, metricsPort, database: database.kind, tls: config.tls !== undefined });
+    const baseUrl = config.publicUrl ?? `${config.tls ? 'https' : 'http'}://localhost:${port}`;
+    await users.offerFirstAdminSetup(baseUrl);
+    if (database.pglite) {
+      // `npm run user` cannot open the folder this process holds; it asks here instead.
+      const tools = createUserAdminTools({ prisma, config, logger, notifyUserChanged: (userId) => bus.notify(CHANNELS.userChanged, String(userId)) });
+      try {
+        const adminSocket = await serveAdminSocket({ dataDir: config.dataDir, tools, baseUrl, logger });
+        closers.unshift(() => adminSocket.close());
+      } catch (error) {
+        // E.g. a DATA_DIR path longer than a Unix socket path may be (~100 bytes): serve anyway.
+        logger.warn('no admin socket: stop the server to run `npm run user`', { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
 
     closers.unshift(async () => {
       for (const s of servers) s.close();

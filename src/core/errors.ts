@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   RegistrationNotFound: { http: 404, description: 'No pending registration for this username from this browser (never started here, cancelled, or expired after 10 minutes).' },
   RegistrationPending: { http: 409, description: 'Another browser has a registration for this username in progress; it can be started again once that one expires (10 minutes after it began).' },
   UserExists: { http: 409, description: 'The username is already registered.' },
+  InvalidLink: { http: 404, description: 'The one-time enrolment link (setup or re-enrolment) is unknown, already used, replaced by a newer one, or expired.' },
   LastAdmin: { http: 409, description: 'The last admin cannot be demoted; make another user admin first.' },
   OriginNotAllowed: { http: 403, description: 'The request Origin is not in ALLOWED_ORIGINS.' },
   NotFound: { http: 404, description: 'No HTTP route with this method and path.' },

@@ -239,6 +239,39 @@ describe('staff console', () => {
     await context.close();
   });
 
+  it("an admin's new-authenticator link ends the user's session at once and enrols a new authenticator in the browser", async () => {
+    const admin = await userWithRole(server.url, server.server.database.prisma, 'web_admin2', 'admin');
+    const victim = await enrol(server.url, 'web_lost_phone');
+    const adminPage = await newPage();
+    const victimPage = await newPage();
+    await logIn(adminPage.page, admin);
+    await logIn(victimPage.page, victim);
+    await adminPage.page.locator('#admin').waitFor();
+    await adminPage.page.click('#users-reload');
+    await adminPage.page.locator('#users-body tr', { hasText: victim.username }).getByRole('button', { name: 'New authenticator link' }).click();
+    await adminPage.page.locator('#reenrol-link-box').waitFor();
+    const link = await adminPage.page.inputValue('#reenrol-link-output');
+    assert.match(link, new RegExp(`^${server.url}/staff#reenrol=[A-Za-z0-9_-]{43}$`));
+    // The victim's open console is logged out by the revocation, with no reload.
+    await victimPage.page.locator('#login-username').waitFor();
+    assert.equal(await victimPage.page.isVisible('#console'), false);
+
+    const { context, page } = await newPage();
+    await page.goto(link);
+    await page.locator('#login-reenrol').waitFor();
+    assert.equal(await page.textContent('#reenrol-username'), victim.username);
+    assert.equal(new URL(page.url()).hash, '', 'the token is cleared from the address bar');
+    const secret = (await page.textContent('#reenrol-secret'))!;
+    assert.notEqual(secret, victim.secret);
+    await page.fill('#reenrol-code-input', totpCode(secret));
+    await page.click('#login-reenrol button[type=submit]');
+    await page.locator('#login-recovery').waitFor();
+    assert.equal(await page.locator('#recovery-codes li').count(), 10);
+    await page.click('#recovery-done');
+    await page.locator('#who-name', { hasText: victim.username }).waitFor();
+    await Promise.all([context.close(), adminPage.context.close(), victimPage.context.close()]);
+  });
+
   async function nodeAdminList(cookie: string) {
     const client = nodeClient(server.wsUrl, cookie);
     try {

@@ -1,7 +1,9 @@
-// Deletes login failures that left the window and expired pending registrations. Neither
-// affects a decision (every query filters by time), so this runs at most once a minute
-// per process, on whichever request comes along, instead of on every request. Both
-// deletes are index range scans (login_failure(created_at), pending_registration(expires_at)).
+// Deletes login failures that left the window, expired pending registrations and
+// enrolment links, and login addresses no longer known. None affects a decision (every
+// query filters by time), so this runs at most once a minute per process, on whichever
+// request comes along, instead of on every request. The failure and registration deletes
+// are index range scans (login_failure(created_at), pending_registration(expires_at)); the
+// link and address tables hold a row per user, or per user and address, at most.
 import type { Logger } from '../../core/logger.js';
 import type { UserModel } from './user.model.js';
 
@@ -20,6 +22,7 @@ export function createAuthPruning(deps: { model: UserModel; windowSeconds: numbe
       try {
         await deps.model.pruneLoginFailures(deps.windowSeconds);
         await deps.model.pruneExpiredRegistrations();
+        await deps.model.pruneExpiredLinksAndAddresses();
       } catch (error) {
         deps.logger.error('pruning login failures and registrations failed', { error: error instanceof Error ? error.message : String(error) });
       }

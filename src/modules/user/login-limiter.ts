@@ -1,7 +1,17 @@
-// Wrong-code limit per username and per client address (default 5 per 15 minutes),
+// Wrong-code limit per client address and per username (default 5 per 15 minutes),
 // counted in the database so it holds across instances. Registration codes count per
 // registration cookie and address instead: a stranger's wrong codes for a name must not
 // lock that name's logins (and without the cookie they are never checked at all).
+//
+// Lockout must not be a weapon. The per-address limit does the blocking: an attacker
+// only ever blocks their own addresses. The per-name limit is still needed (an attacker
+// with many addresses would otherwise get 5 guesses per address), but it counts and
+// blocks only attempts from addresses the user has not logged in from in the last
+// KNOWN_ADDRESS_DAYS (login-address.model.ts). So an attacker failing codes from
+// anywhere cannot keep the real user out of their usual address; from a new address
+// the real user is blocked like the attacker until the window passes (or logs in from
+// a known address). A guesser gets at most LOGIN_MAX_FAILURES tries per window from
+// all new addresses together, plus that many per address the user really uses.
 //
 // Old rows are pruned off the request path (auth-pruning.ts): the window is measured
 // from `since`, so rows that linger a while longer never change a count.
@@ -17,6 +27,7 @@
 // of the real user would hand an attacker a fresh set of guesses at that account.
 import type { Config } from '../../core/config.js';
 import { AppError } from '../../core/errors.js';
+import { authTime, type AuthClock } from './auth-clock.js';
 import type { UserModel } from './user.model.js';
 
 /** An attempt's charge: settle() takes it back after a right code. */
@@ -24,15 +35,15 @@ export interface LoginAttempt {
   settle(): Promise<void>;
 }
 
-export function createLoginLimiter(model: UserModel, limits: Config['login']) {
+export function createLoginLimiter(model: UserModel, limits: Config['login'], clock?: AuthClock) {
   const windowMs = limits.windowSeconds * 1000;
 
   return {
     /** Charges one attempt against each key; throws TooManyLoginAttempts when over. */
     async charge(keys: string[]): Promise<LoginAttempt> {
-      const rows = await model.recordLoginFailures(keys);
+      const rows = await model.recordLoginFailures(keys, authTime(clock));
       const ids = rows.map((row) => row.id);
-      // The database's clock, from the rows just written: every instance measures the window the same way.
+      // The clock the rows were stamped with (the database's): every instance measures the window the same way.
       const now = Math.max(...rows.map((row) => row.created_at.getTime()));
       const since = new Date(now - windowMs);
 
@@ -57,8 +68,9 @@ export function createLoginLimiter(model: UserModel, limits: Config['login']) {
 
 export type LoginLimiter = ReturnType<typeof createLoginLimiter>;
 
-export function loginLimitKeys(username: string, ip: string): string[] {
-  return [`user:${username}`, `ip:${ip}`];
+/** `knownAddress`: the user logged in from `ip` lately, so the name's limit does not apply. */
+export function loginLimitKeys(username: string, ip: string, knownAddress: boolean): string[] {
+  return knownAddress ? [`ip:${ip}`] : [`user:${username}`, `ip:${ip}`];
 }
 
 /** The nonce's hash, not the nonce: the database never holds what the cookie carries. */

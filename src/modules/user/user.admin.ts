@@ -11,6 +11,7 @@
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Role } from '../../core/session.js';
+import type { AuditEntry } from './auth-audit.model.js';
 import type { UserModel } from './user.model.js';
 import type { UserSummary } from './user.types.js';
 
@@ -18,9 +19,10 @@ export interface UserAdminDeps {
   model: UserModel;
   logger: Logger;
   notifyUserChanged(userId: number): Promise<void>;
+  audit(entry: AuditEntry): Promise<void>;
 }
 
-export function createUserAdmin({ model, logger, notifyUserChanged }: UserAdminDeps) {
+export function createUserAdmin({ model, logger, notifyUserChanged, audit }: UserAdminDeps) {
   return {
     async setRole(username: string, role: Role, by: string): Promise<{ username: string; role: Role }> {
       const result = await model.setRole(username, role);
@@ -31,6 +33,7 @@ export function createUserAdmin({ model, logger, notifyUserChanged }: UserAdminD
       }
       const { user } = result;
       await notifyUserChanged(user.id);
+      await audit({ action: 'role_changed', username: user.username, actor: by, detail: role });
       logger.info('role changed', { user: username, role, by });
       return { username: user.username, role: user.role };
     },
@@ -40,6 +43,7 @@ export function createUserAdmin({ model, logger, notifyUserChanged }: UserAdminD
       const user = await model.bumpSessionVersion({ username });
       if (!user) throw new AppError('UserNotFound', 'no user with this username');
       await notifyUserChanged(user.id);
+      await audit({ action: 'sessions_revoked', username: user.username, actor: by });
       logger.info('sessions revoked', { user: username, by });
     },
 

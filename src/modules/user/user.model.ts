@@ -3,13 +3,16 @@
 // conditions live in the WHERE clause so they hold across server instances. Every
 // timestamp these rules compare is the database's now(), never an instance's clock.
 import { isUniqueViolation } from '../../core/db/prisma-errors.js';
-import type { PrismaClient, User } from '../../generated/prisma/client.js';
+import type { Prisma, PrismaClient, User } from '../../generated/prisma/client.js';
 import type { Role } from '../../core/session.js';
+import { recordAudit } from './auth-audit.model.js';
+import { SETUP_SLOT } from './enrolment-link.js';
+import { KNOWN_ADDRESS_DAYS } from './login-address.model.js';
 import type { UserSummary } from './user.types.js';
 
 export type UserRow = User;
 
-export type RegistrationResult = { user: UserRow } | { failure: 'RegistrationNotFound' | 'UserExists' };
+export type RegistrationResult = { user: UserRow } | { failure: 'RegistrationNotFound' | 'UserExists' | 'InvalidLink' };
 
 export type SetRoleResult = { user: UserRow } | { failure: 'UserNotFound' | 'LastAdmin' };
 
@@ -21,6 +24,8 @@ export interface NewUser {
   nonceHash: string;
   totpStep: number;
   recoveryHashes: string[];
+  /** The first admin's setup link (its token's hash): spent here, and the user is made admin. */
+  setup?: { tokenHash: string; at: Date | null; ip: string };
 }
 
 export function createUserModel(prisma: PrismaClient) {
@@ -84,6 +89,8 @@ export function createUserModel(prisma: PrismaClient) {
              WHERE username = ${user.username} AND totp_secret = ${user.sealedSecret}
                AND nonce_hash = ${user.nonceHash} AND expires_at > now()`;
           if (count === 0) return { failure: 'RegistrationNotFound' } as const;
+          // Thrown, not returned: the pending registration's delete above must roll back.
+          if (user.setup && !(await spendSetupLink(tx, user.setup.tokenHash, user.setup.at))) throw new SetupLinkRefused();
           const created = await tx.user.create({
             data: {
               username: user.username,
@@ -91,12 +98,15 @@ export function createUserModel(prisma: PrismaClient) {
               last_totp_step: user.totpStep,
               recovery_codes: user.recoveryHashes,
               last_login_at: new Date(),
+              ...(user.setup ? { role: 'admin' as const } : {}),
             },
           });
+          if (user.setup) await recordAudit(tx, { action: 'first_admin_enrolled', username: user.username, actor: user.username, ip: user.setup.ip }, user.setup.at);
           return { user: created };
         });
       } catch (error) {
         if (isUniqueViolation(error)) return { failure: 'UserExists' };
+        if (error instanceof SetupLinkRefused) return { failure: 'InvalidLink' };
         throw error;
       }
     },
@@ -147,10 +157,10 @@ export function createUserModel(prisma: PrismaClient) {
       });
     },
 
-    /** One failure row per key, stamped by the database clock (the column's default, now()). */
-    recordLoginFailures(keys: string[]): Promise<{ id: bigint; created_at: Date }[]> {
+    /** One failure row per key, stamped by the database clock (the column's default, now()) or `at`. */
+    recordLoginFailures(keys: string[], at: Date | null): Promise<{ id: bigint; created_at: Date }[]> {
       return prisma.loginFailure.createManyAndReturn({
-        data: keys.map((key) => ({ key })),
+        data: keys.map((key) => (at ? { key, created_at: at } : { key })),
         select: { id: true, created_at: true },
       });
     },
@@ -179,7 +189,29 @@ export function createUserModel(prisma: PrismaClient) {
     async pruneExpiredRegistrations(): Promise<void> {
       await prisma.$executeRaw`DELETE FROM pending_registration WHERE expires_at <= now()`;
     },
+
+    /** Drops expired enrolment links, and addresses no longer known (login-address.model.ts). */
+    async pruneExpiredLinksAndAddresses(): Promise<void> {
+      await prisma.$executeRaw`DELETE FROM enrolment_token WHERE expires_at <= now()`;
+      await prisma.$executeRaw`DELETE FROM login_address WHERE last_success_at < now() - ${KNOWN_ADDRESS_DAYS}::int * interval '1 day'`;
+    },
   };
 }
 
 export type UserModel = ReturnType<typeof createUserModel>;
+
+class SetupLinkRefused extends Error {}
+
+/**
+ * Spends the setup link, only while there is no admin: the admin rows are locked as in
+ * setRole, so a setup racing a `set-role ... admin` sees the other's admin or wins.
+ */
+async function spendSetupLink(tx: Prisma.TransactionClient, tokenHash: string, at: Date | null): Promise<boolean> {
+  const admins = await tx.$queryRaw<unknown[]>`SELECT 1 FROM app_user WHERE role = 'admin' FOR UPDATE`;
+  if (admins.length > 0) return false;
+  const count = await tx.$executeRaw`
+    DELETE FROM enrolment_token
+     WHERE slot = ${SETUP_SLOT} AND token_hash = ${tokenHash} AND expires_at > COALESCE(${at}::timestamptz, now())`;
+  return count === 1;
+}
+

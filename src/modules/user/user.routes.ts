@@ -111,17 +111,22 @@ export const userRouteDescriptors = {
   }),
 } as const;
 
+/** Sets the session cookie of a login, registration or enrolment, and tells this browser's open sockets. */
+export type StartSession = (request: Request, response: Response, signedIn: SignedIn) => void;
+
 /**
- * `signedIn` runs after a login or registration has set the session cookie: it upgrades
- * the sockets this browser has open (user.subscription.ts).
+ * `signedIn` runs after the session cookie is set: it upgrades the sockets this browser
+ * has open (user.subscription.ts). Every route that sets the cookie goes through this.
  */
-export function createUserRoutes(service: UserService, sessionTtlSeconds: number, signedIn: (request: Request, session: Session) => void): Route[] {
-  function setSession(request: Request, response: Response, session: SignedIn): void {
+export function sessionStarter(sessionTtlSeconds: number, signedIn: (request: Request, session: Session) => void): StartSession {
+  return (request, response, session) => {
     // request.secure: TLS here, or X-Forwarded-Proto from a proxy that TRUST_PROXY trusts.
     response.cookie(SESSION_COOKIE, session.token, sessionCookieOptions(request.secure, sessionTtlSeconds));
     signedIn(request, session.session);
-  }
+  };
+}
 
+export function createUserRoutes(service: UserService, setSession: StartSession): Route[] {
   function clearSession(request: Request, response: Response): void {
     response.clearCookie(SESSION_COOKIE, sessionCookieOptions(request.secure));
   }
@@ -185,6 +190,6 @@ export function createUserRoutes(service: UserService, sessionTtlSeconds: number
 }
 
 /** express sets request.ip from the socket, or from X-Forwarded-For only when TRUST_PROXY says so. */
-function clientIp(request: Request): string {
+export function clientIp(request: Request): string {
   return request.ip ?? request.socket.remoteAddress ?? 'unknown';
 }

@@ -14,7 +14,10 @@ import type { Config } from '../../core/config.js';
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Role, Session } from '../../core/session.js';
+import { authTime, type AuthClock } from './auth-clock.js';
 import { createAuthPruning } from './auth-pruning.js';
+import type { LoginAddressModel } from './login-address.model.js';
+import { hashLinkToken } from './enrolment-link.js';
 import { createLoginLimiter, loginLimitKeys, registrationLimitKeys } from './login-limiter.js';
 import type { RecentUsers, SessionRow } from './recent-users.js';
 import { createRecoveryCodes, hashRecoveryCode } from './recovery-codes.js';
@@ -50,12 +53,22 @@ export interface UserServiceDeps {
   notifyUserChanged(userId: number): Promise<void>;
   /** User rows for socket upgrades, briefly cached; forgotten on every userChanged. */
   recentUsers: RecentUsers;
+  addresses: LoginAddressModel;
+  /** Tests only: stands in for the database's now() in the auth rules. */
+  clock?: AuthClock;
 }
 
 export function createUserService(deps: UserServiceDeps) {
   const { model, config, logger } = deps;
   const { jwtSecret, totpKey } = requireSecrets(config);
-  const limiter = createLoginLimiter(model, config.login);
+  const limiter = createLoginLimiter(model, config.login, deps.clock);
+  const { addresses } = deps;
+
+  /** The limiter's keys for this name from this address (see login-limiter.ts). */
+  async function limitKeys(user: UserRow | null, username: string, ip: string): Promise<string[]> {
+    const known = user !== null && (await addresses.isKnown(user.id, ip, authTime(deps.clock)));
+    return loginLimitKeys(username, ip, known);
+  }
   const pruning = createAuthPruning({ model, windowSeconds: config.login.windowSeconds, logger });
 
   function signIn(user: UserRow): SignedIn {
@@ -102,7 +115,8 @@ export function createUserService(deps: UserServiceDeps) {
       return { reply: { status: 'candidate', username, qr_url: qrUrl, qr: await QRCode.toDataURL(qrUrl) }, registrationNonce };
     },
 
-    async register(username: string, code: string, ip: string, nonce: string | null): Promise<SignedIn & { recoveryCodes: string[] }> {
+    /** `setupToken`: the first admin's setup link (first-admin.ts); the new user is then admin. */
+    async register(username: string, code: string, ip: string, nonce: string | null, setupToken?: string): Promise<SignedIn & { recoveryCodes: string[] }> {
       if (await model.findUserByUsername(username)) throw new AppError('UserExists', 'this username is already registered');
       const nonceHash = nonce === null ? null : hashRegistrationNonce(nonce);
       const pending = nonceHash && (await model.findPendingRegistration(username, nonceHash));
@@ -122,16 +136,22 @@ export function createUserService(deps: UserServiceDeps) {
         nonceHash,
         totpStep: step,
         recoveryHashes: recovery.hashes,
+        ...(setupToken === undefined ? {} : { setup: { tokenHash: hashLinkToken(setupToken), at: authTime(deps.clock), ip } }),
       });
-      if ('failure' in result) throw new AppError(result.failure);
+      if ('failure' in result) {
+        throw result.failure === 'InvalidLink'
+          ? new AppError('InvalidLink', 'this setup link is used, replaced or expired, or an admin exists already')
+          : new AppError(result.failure);
+      }
+      await addresses.remember(result.user.id, ip, authTime(deps.clock));
       logger.info('user registered', { user: username });
       return { ...signIn(result.user), recoveryCodes: recovery.codes };
     },
 
     async login(username: string, code: string, ip: string): Promise<SignedIn> {
       await pruning.pruneIfDue();
-      const attempt = await limiter.charge(loginLimitKeys(username, ip));
       const user = await model.findUserByUsername(username);
+      const attempt = await limiter.charge(await limitKeys(user, username, ip));
       if (!user) throw new AppError('UserNotFound', 'no user with this username');
       const method = /^\d{6}$/.test(code) ? 'totp' : 'recovery code';
       const accepted = method === 'totp' ? await acceptTotp(user, code, true) : await model.spendRecoveryCode(user.id, hashRecoveryCode(code));
@@ -140,6 +160,7 @@ export function createUserService(deps: UserServiceDeps) {
         throw new AppError('InvalidCode', 'the code is wrong, expired or already used');
       }
       await attempt.settle();
+      await addresses.remember(user.id, ip, authTime(deps.clock));
       // A recovery code in use may mean a lost phone, or a stolen code: worth a look.
       if (method === 'recovery code') logger.warn('logged in with a recovery code', { user: username, ip });
       else logger.info('logged in', { user: username, method });
@@ -179,8 +200,8 @@ export function createUserService(deps: UserServiceDeps) {
 
     /** New recovery codes (the old ones stop working), against a fresh TOTP code. */
     async renewRecoveryCodes(session: Session, code: string, ip: string): Promise<string[]> {
-      const attempt = await limiter.charge(loginLimitKeys(session.username, ip));
       const user = await model.findUserById(session.userId);
+      const attempt = await limiter.charge(await limitKeys(user, session.username, ip));
       if (!user) throw new AppError('Unauthorized', 'log in first');
       if (!(await acceptTotp(user, code, false))) {
         logger.warn('recovery code renewal refused', { user: session.username, ip });

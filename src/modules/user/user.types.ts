@@ -17,7 +17,7 @@ export const usernameSchema = z
   .toLowerCase();
 
 /** The 6-digit code an authenticator app shows. */
-const totpCodeSchema = z.string().regex(/^\d{6}$/, 'must be 6 digits');
+export const totpCodeSchema = z.string().regex(/^\d{6}$/, 'must be 6 digits');
 
 /**
  * A one-time recovery code, as shown at registration: four groups of four base32

@@ -9,9 +9,12 @@ import { createTestDatabase, migrationTargetOf, quietLogger, type TestDatabase }
 const EXPECTED_TABLES = [
   '_prisma_migrations',
   'app_user',
+  'auth_audit',
   'cinema',
   'database_epoch',
+  'enrolment_token',
   'hall',
+  'login_address',
   'login_failure',
   'pending_registration',
   'seat',

@@ -69,7 +69,7 @@ describe('user sessions through the composed server', () => {
     assert.equal((await client.request('user.set_role', { username: 'bilal', role: 'admin' })).error, 'Forbidden');
   });
 
-  it('logs out a socket on another instance sharing the database', async (t) => {
+  it('logs out a socket on another instance sharing the database, also when its user re-enrols', async (t) => {
     if (server.database.databaseUrl === undefined) return t.skip('needs PostgreSQL (TEST_DATABASE_URL): a PGlite folder is one process\'s');
     const second = await startTestServer({ database: server.database });
     try {
@@ -80,6 +80,16 @@ describe('user sessions through the composed server', () => {
       await post(server.url, '/logout', {}, { cookie: user.cookie });
       const update = await elsewhere.waitFor((f) => f.eid === 'me' && f.status === 'update', 'cross-instance logout push');
       assert.deepEqual(update.data, { status: 'guest' });
+      // Re-enrolment begun on this instance revokes the session on the other one at once.
+      const lost = await enrol(server.url, 'chen_lost');
+      secrets.push(...lost.secrets);
+      const lostSocket = await connect(second.wsUrl, lost.cookie);
+      assert.deepEqual(await lostSocket.call('user.subscribe', null, 'me'), { status: 'user', username: 'chen_lost', role: 'viewer' });
+      const started = await post(server.url, '/reenrol_recovery', { username: 'chen_lost', recovery_code: lost.recoveryCodes[0] });
+      assert.equal(started.body.status, 'success', JSON.stringify(started.body));
+      secrets.push(started.body.data.token);
+      const revoked = await lostSocket.waitFor((f) => f.eid === 'me' && f.status === 'update', 'cross-instance re-enrolment push');
+      assert.deepEqual(revoked.data, { status: 'guest' });
       otherLogs.push(second.logs.text());
     } finally {
       await second.close();

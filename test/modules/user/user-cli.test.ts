@@ -1,12 +1,16 @@
-// `npm run user -- set-role | revoke` on the configured database, with no server needed.
-// On PostgreSQL a running server applies the change to open sockets live (pg_notify);
-// an embedded PGlite folder is one process's at a time, so there the server is stopped
-// while the command runs and the change is seen on the next start.
+// `npm run user -- set-role | revoke | audit` on the configured database, with no server
+// needed. With a server running, it applies the change to open sockets live: on
+// PostgreSQL through pg_notify; an embedded PGlite folder is one process's at a time, so
+// there the command is sent to the server's local admin socket and the server runs it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase } from '../../support/database.js';
-import { testEnv, type TestDatabaseHandle } from '../../support/server.js';
+import { createUserAdminTools, runUserCommand as runUserCommandHere } from '../../../src/modules/user/index.js';
+import { enrol as enrolOverHttp } from '../../support/auth.js';
+import { createTestDatabase, quietLogger } from '../../support/database.js';
+import { startTestServer, testEnv, type TestDatabaseHandle } from '../../support/server.js';
 import { TestClient } from '../../support/ws-client.js';
 import { enrol, post, startUserHarness, type UserHarness } from './user-harness.js';
 
@@ -60,23 +64,34 @@ describe('npm run user', () => {
     h = undefined;
   });
 
-  it('a running server applies set-role and revoke to open sockets at once', async (t) => {
-    if (database.databaseUrl === undefined) return t.skip("PGlite: the data folder is one process's at a time");
-    h = await startUserHarness({ database });
-    const user = await enrol(h.url, 'yann', { ip: '10.41.0.1' });
-    const client = await TestClient.connect(h.wsUrl, { cookie: user.cookie });
+  it('a running server applies set-role and revoke to open sockets at once (embedded: through its admin socket)', async () => {
+    // The real server: on PGlite it holds the data folder, so the command goes to its admin socket.
+    const server = await startTestServer({ database, env: { SEED_DEMO: 'false' } });
+    const user = await enrolOverHttp(server.url, 'yann');
+    const client = await TestClient.connect(server.wsUrl, { cookie: user.cookie });
     await client.request('user.subscribe', null, 'me');
     try {
-      assert.equal((await runUserCommand(database, 'set-role', 'yann', 'staff')).status, 0);
+      if (database.databaseUrl === undefined) {
+        // Only the account owning the data folder may drive the server through it.
+        assert.equal((await stat(join(database.dataDir, 'admin.sock'))).mode & 0o777, 0o600);
+      }
+      const setRole = await runUserCommand(database, 'set-role', 'yann', 'staff');
+      assert.equal(setRole.status, 0, setRole.output);
+      assert.match(setRole.output, /yann is now staff/);
       const promoted = await client.waitFor((f) => f.eid === 'me' && f.status === 'update', 'role push');
       assert.deepEqual(promoted.data, { status: 'user', username: 'yann', role: 'staff' });
       assert.equal((await runUserCommand(database, 'revoke', 'yann')).status, 0);
       const revoked = await client.waitFor((f) => f.eid === 'me' && f.data?.status === 'guest', 'revocation push');
       assert.equal(revoked.status, 'update');
+      // `audit` reads the same table; run in this process on the server's own client (a
+      // third child process would cost seconds for nothing the two above do not show).
+      const tools = createUserAdminTools({ prisma: server.server.database.prisma, config: server.config, logger: quietLogger, notifyUserChanged: async () => {} });
+      const audit = await runUserCommandHere(tools, { command: 'audit' }, 'test', server.url);
+      assert.match(audit, /sessions_revoked {2}yann {2}by command line/);
+      assert.match(audit, /role_changed {2}yann {2}by command line {2}staff/);
     } finally {
       await client.close();
-      await h.close();
-      h = undefined;
+      await server.close();
     }
   });
 

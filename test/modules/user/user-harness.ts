@@ -38,7 +38,9 @@ export interface UserHarness {
   close(): Promise<void>;
 }
 
-export async function startUserHarness(options: { env?: Record<string, string>; database?: TestDatabaseHandle } = {}): Promise<UserHarness> {
+export async function startUserHarness(
+  options: { env?: Record<string, string>; database?: TestDatabaseHandle; clock?: () => Date } = {},
+): Promise<UserHarness> {
   const database = options.database ?? (await createTestDatabase());
   const logs = new CapturedLogs();
   const rawConfig = loadConfig(testEnv(database, { TRUST_PROXY: 'loopback', ...options.env }));
@@ -47,7 +49,7 @@ export async function startUserHarness(options: { env?: Record<string, string>; 
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   const bus = await createBus(db, logger);
   const connections = new Connections();
-  const module = createUserModule({ prisma: db.prisma, config, logger, bus, connections });
+  const module = createUserModule({ prisma: db.prisma, config, logger, bus, connections, clock: options.clock });
   await module.start();
   const metrics = createMetrics();
   const router = new ProtocolRouter({ handlers: module.handlers, publicRead: config.publicRead, logger, metrics });

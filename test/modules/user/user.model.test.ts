@@ -99,7 +99,7 @@ describe('user model', () => {
     try {
       await model.savePendingRegistration('skewed_user', 'sealed', 'nonce', 600);
       assert.ok(await model.findPendingRegistration('skewed_user', 'nonce'), 'not expired by a skewed instance clock');
-      await model.recordLoginFailures(['skewed']);
+      await model.recordLoginFailures(['skewed'], null);
     } finally {
       mock.timers.reset();
     }
@@ -112,7 +112,7 @@ describe('user model', () => {
   });
 
   it('prunes failures that left the window and expired registrations, and nothing else', async () => {
-    await model.recordLoginFailures(['prune:old', 'prune:new']);
+    await model.recordLoginFailures(['prune:old', 'prune:new'], null);
     await db.prisma.$executeRaw`UPDATE login_failure SET created_at = now() - interval '20 minutes' WHERE key = 'prune:old'`;
     await model.savePendingRegistration('prune_old', 'sealed', 'nonce', -1);
     await model.savePendingRegistration('prune_new', 'sealed', 'nonce', 60);

@@ -18,6 +18,7 @@ const WORDS: Partial<Record<ErrorCode, string>> = {
   TooManyLoginAttempts: 'Too many wrong codes.',
   RegistrationNotFound: 'The enrolment has expired. Start again with your username.',
   RegistrationPending: 'Someone else is enrolling this username right now. Try again in 10 minutes or choose another name.',
+  InvalidLink: 'This link no longer works: it was used, replaced by a newer one, or has expired. Ask an administrator for a new one.',
   LastAdmin: 'This is the last administrator; make someone else an administrator first.',
   CinemaHasOccupiedSeats: 'A hall of this cinema still has occupied seats.',
   SeatTypeInUse: 'Seats still use this seat type.',

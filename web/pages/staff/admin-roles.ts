@@ -1,5 +1,7 @@
 // Admins: every user with a role picker; a change is sent at once with user.set_role and
-// the picker falls back to the old role if the server refuses.
+// the picker falls back to the old role if the server refuses. "New authenticator link"
+// (user.reenrol_link) revokes the user's authenticator and sessions at once and shows the
+// one-time link to hand them.
 import type { ProtocolClient } from '../../client/protocol-client.js';
 import type { Role, UserSummary } from '../../client/protocol-types.js';
 import { byId, el } from '../shared/dom.js';
@@ -40,6 +42,8 @@ export class RoleEditor {
           this.message.textContent = errorInWords(error);
         });
     });
+    const reenrol = el('button', { type: 'button', class: 'secondary' }, 'New authenticator link');
+    reenrol.addEventListener('click', () => this.issueLink(user.username));
     return el(
       'tr',
       {},
@@ -47,6 +51,19 @@ export class RoleEditor {
       el('td', {}, picker),
       el('td', {}, new Date(user.created_at).toLocaleDateString()),
       el('td', {}, user.last_login_at ? new Date(user.last_login_at).toLocaleString() : 'never'),
+      el('td', {}, reenrol),
     );
+  }
+
+  private issueLink(username: string): void {
+    this.client
+      .request('user.reenrol_link', { username })
+      .then((link) => {
+        byId('reenrol-link-user').textContent = link.username;
+        byId<HTMLInputElement>('reenrol-link-output').value = `${location.origin}${link.path}`;
+        byId('reenrol-link-box').hidden = false;
+        this.message.textContent = `${link.username}'s old authenticator and sessions no longer work.`;
+      })
+      .catch((error: unknown) => (this.message.textContent = errorInWords(error)));
   }
 }

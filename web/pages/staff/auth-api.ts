@@ -18,6 +18,10 @@ export const authApi = {
   login: (username: string, code: string) => post<{ status: 'user'; username: string; role: Role }>('login', { username, code }),
   cancelRegistration: (username: string) => post<unknown>('auth_reset', { username }),
   logout: () => post<unknown>('logout', {}),
+  setupRegister: (username: string, code: string, setupToken: string) => post<Registered>('setup_register', { username, code, setup_token: setupToken }),
+  reenrolWithRecoveryCode: (username: string, recoveryCode: string) => post<{ token: string }>('reenrol_recovery', { username, recovery_code: recoveryCode }),
+  reenrolStart: (token: string) => post<{ username: string; qr_url: string; qr: string }>('reenrol_start', { token }),
+  reenrol: (token: string, code: string) => post<Registered>('reenrol', { token, code }),
 };
 
 async function post<T>(path: string, body: unknown): Promise<T> {

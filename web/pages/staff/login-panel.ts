@@ -1,5 +1,8 @@
 // The authenticator login: username first; then a code for a known user, or, for a new
 // one, the QR to scan and a first code; after enrolment the recovery codes, shown once.
+// One-time links arrive in the fragment, which never reaches the server's logs:
+// `#setup=<token>` (the first admin: the next enrolment uses it) and `#reenrol=<token>`
+// (a new authenticator, from an admin); a recovery code leads to the same new-authenticator step.
 import { byId, el } from '../shared/dom.js';
 import { errorInWords } from '../shared/error-words.js';
 import { authApi } from './auth-api.js';
@@ -7,8 +10,11 @@ import { authApi } from './auth-api.js';
 export interface LoginPanel {
   /** Back to the username step, e.g. after logout. */
   reset(): void;
-  /** The recovery codes of a new enrolment are on screen (shown once: nothing may hide them). */
-  showingRecoveryCodes(): boolean;
+  /**
+   * An enrolment is under way or its recovery codes are on screen (shown once: nothing may
+   * hide them). Its login push can reach the page's socket before the HTTP reply does.
+   */
+  enrolmentUnfinished(): boolean;
 }
 
 /** `onLoggedIn` runs once the session cookie is set (and the recovery codes were acknowledged). */
@@ -18,17 +24,47 @@ export function createLoginPanel(onLoggedIn: () => void): LoginPanel {
   const enrolForm = byId<HTMLFormElement>('login-enrol');
   const recovery = byId('login-recovery');
   const message = byId('login-message');
+  const lostForm = byId<HTMLFormElement>('login-lost');
+  const reenrolForm = byId<HTMLFormElement>('login-reenrol');
   const usernameInput = byId<HTMLInputElement>('username');
   let username = '';
+  const link = readLinkFromFragment();
+  let reenrolToken = '';
+  let enrolling = false;
 
   const show = (step: HTMLElement) => {
-    for (const panel of [usernameForm, codeForm, enrolForm, recovery]) panel.hidden = panel !== step;
+    for (const panel of [usernameForm, codeForm, enrolForm, recovery, lostForm, reenrolForm]) panel.hidden = panel !== step;
     message.textContent = '';
     step.querySelector<HTMLElement>('input, button')?.focus();
   };
   const fail = (error: unknown) => {
     message.textContent = errorInWords(error);
   };
+  /** Registration, setup or re-enrolment: the reply carries the recovery codes, shown once. */
+  const finishEnrolment = (request: Promise<{ recovery_codes: string[] }>, input: HTMLInputElement) => {
+    enrolling = true;
+    request
+      .then((reply) => {
+        input.value = '';
+        byId('recovery-codes').replaceChildren(...reply.recovery_codes.map((code) => el('li', {}, el('code', {}, code))));
+        show(recovery);
+      })
+      .catch(fail)
+      .finally(() => (enrolling = false));
+  };
+  const startReenrolment = (token: string) => {
+    reenrolToken = token;
+    authApi
+      .reenrolStart(token)
+      .then((reply) => {
+        byId('reenrol-username').textContent = reply.username;
+        byId<HTMLImageElement>('reenrol-qr').src = reply.qr;
+        byId('reenrol-secret').textContent = new URL(reply.qr_url).searchParams.get('secret') ?? '';
+        show(reenrolForm);
+      })
+      .catch(fail);
+  };
+  byId('setup-note').hidden = link?.kind !== 'setup';
 
   usernameForm.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -64,14 +100,27 @@ export function createLoginPanel(onLoggedIn: () => void): LoginPanel {
   enrolForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const input = byId<HTMLInputElement>('enrol-code-input');
+    const code = input.value.trim();
+    finishEnrolment(link?.kind === 'setup' ? authApi.setupRegister(username, code, link.token) : authApi.register(username, code), input);
+  });
+
+  byId('code-lost').addEventListener('click', () => show(lostForm));
+  byId('lost-back').addEventListener('click', () => show(codeForm));
+  lostForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const input = byId<HTMLInputElement>('lost-code-input');
     authApi
-      .register(username, input.value.trim())
+      .reenrolWithRecoveryCode(username, input.value.trim())
       .then((reply) => {
         input.value = '';
-        byId('recovery-codes').replaceChildren(...reply.recovery_codes.map((code) => el('li', {}, el('code', {}, code))));
-        show(recovery);
+        startReenrolment(reply.token);
       })
       .catch(fail);
+  });
+  reenrolForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const input = byId<HTMLInputElement>('reenrol-code-input');
+    finishEnrolment(authApi.reenrol(reenrolToken, input.value.trim()), input);
   });
 
   byId('enrol-cancel').addEventListener('click', () => {
@@ -96,9 +145,20 @@ export function createLoginPanel(onLoggedIn: () => void): LoginPanel {
 
   return {
     reset() {
+      // A re-enrolment link is followed once, instead of the username step.
+      if (link?.kind === 'reenrol' && reenrolToken === '') return startReenrolment(link.token);
+      if (!reenrolForm.hidden || !recovery.hidden) return;
       usernameInput.value = '';
       show(usernameForm);
     },
-    showingRecoveryCodes: () => !recovery.hidden,
+    enrolmentUnfinished: () => enrolling || !recovery.hidden,
   };
+}
+
+/** A one-time link's token from the fragment; the fragment is cleared so it is not bookmarked or shared. */
+function readLinkFromFragment(): { kind: 'setup' | 'reenrol'; token: string } | null {
+  const match = /^#(setup|reenrol)=([A-Za-z0-9_-]{43})$/.exec(location.hash);
+  if (!match) return null;
+  history.replaceState(null, '', location.pathname + location.search);
+  return { kind: match[1] as 'setup' | 'reenrol', token: match[2]! };
 }

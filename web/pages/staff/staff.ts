@@ -34,9 +34,9 @@ client.subscribeUser({ status: show });
 client.connect();
 
 function show(user: UserStatus): void {
-  // An enrolment's login reaches this socket at once (user.subscribe), while its recovery
-  // codes are on screen; they are shown once, so the console waits for "done" (which reconnects).
-  if (user.status === 'user' && login.showingRecoveryCodes()) return;
+  // An enrolment's login reaches this socket at once (user.subscribe), maybe before its reply
+  // with the recovery codes; they are shown once, so the console waits for "done" (which reconnects).
+  if (user.status === 'user' && login.enrolmentUnfinished()) return;
   const key = user.status === 'user' ? `${user.username}:${user.role}` : 'guest';
   if (key === shownAs) return; // a resubscribe after reconnect repeats the same status
   shownAs = key;

@@ -9,6 +9,7 @@ import { PgliteBus } from './core/bus/pglite-bus.js';
 import { PostgresBus } from './core/bus/postgres-bus.js';
 import type { Config } from './core/config.js';
 import { openDatabase, readEpoch, type Database } from './core/db/index.js';
+import { OutageReporter } from './core/db/unavailable.js';
 import { createHttpApp } from './core/http/app.js';
 import { createMetricsServer, metricsRoute } from './core/http/metrics-endpoint.js';
 import { mountRoutes } from './core/http/route.js';
@@ -120,17 +121,21 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       }
     }
 
+    // One for the whole server: an outage is reported once, whichever transport meets it.
+    const outages = new OutageReporter();
     const router = new ProtocolRouter({
       handlers: [...cinemas.handlers, ...halls.handlers, ...seats.handlers, ...users.handlers],
       publicRead: config.publicRead,
       logger,
       metrics,
+      outages,
     });
-    const ws = new WsServer({ config, router, logger, metrics, connections, authenticate: (request) => users.authenticate(request) });
+    const ws = new WsServer({ config, router, logger, metrics, outages, connections, authenticate: (request) => users.authenticate(request) });
 
     const app = createHttpApp({
       config,
       logger,
+      outages,
       checkReady: () => readiness.check(),
       mount: (express) => {
         if (config.metrics.public) express.get('/metrics', metricsRoute(metrics.registry, config.metrics.token));

@@ -38,22 +38,31 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
-const lastLogged = new WeakMap<Logger, { at: number; suppressed: number }>();
-
 /**
- * The client-facing error for a database outage, logged (message only) at most once per
- * LOG_EVERY_MS per logger, with how many more failed meanwhile.
+ * One server's outage reports: the client-facing error for each request that met the
+ * outage, and at most one log line per LOG_EVERY_MS with how many more failed meanwhile.
+ * One per server, not per logger: requests and connections log through loggers of their
+ * own (with their ids), and a throttle keyed on those would report every request.
  */
-export function databaseUnavailable(error: unknown, logger: Logger, now = Date.now()): AppError {
-  const state = lastLogged.get(logger);
-  if (state && now - state.at < LOG_EVERY_MS) {
-    state.suppressed++;
-  } else {
-    logger.warn('database unavailable', {
-      error: error instanceof Error ? error.message : String(error),
-      ...(state?.suppressed ? { failed_since_last_report: state.suppressed } : {}),
-    });
-    lastLogged.set(logger, { at: now, suppressed: 0 });
+export class OutageReporter {
+  private lastAt = Number.NEGATIVE_INFINITY;
+  private suppressed = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Logs (the message only, never a stack) through `logger` when a report is due. */
+  report(error: unknown, logger: Logger): AppError {
+    const now = this.now();
+    if (now - this.lastAt < LOG_EVERY_MS) {
+      this.suppressed++;
+    } else {
+      logger.warn('database unavailable', {
+        error: error instanceof Error ? error.message : String(error),
+        ...(this.suppressed ? { failed_since_last_report: this.suppressed } : {}),
+      });
+      this.lastAt = now;
+      this.suppressed = 0;
+    }
+    return new AppError('ServiceUnavailable', 'the database is unavailable; retry later', { retry_after: UNAVAILABLE_RETRY_AFTER_S });
   }
-  return new AppError('ServiceUnavailable', 'the database is unavailable; retry later', { retry_after: UNAVAILABLE_RETRY_AFTER_S });
 }

@@ -6,7 +6,7 @@ import cookieParser from 'cookie-parser';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Config } from '../config.js';
-import { databaseUnavailable, isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from '../db/unavailable.js';
+import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S, type OutageReporter } from '../db/unavailable.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { compileTrustProxy, type TrustProxy } from './client-ip.js';
@@ -16,6 +16,7 @@ import { sendError } from './reply.js';
 export interface HttpAppOptions {
   config: Pick<Config, 'allowedOrigins' | 'publicUrl' | 'trustProxy'>;
   logger: Logger;
+  outages: OutageReporter;
   /** Resolves when the database answers and migrations are applied. */
   checkReady(): Promise<{ ready: boolean; detail?: Record<string, unknown> }>;
   /** Modules add their routes and static files here. */
@@ -56,7 +57,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   options.mount(app);
 
   app.use((request, _response, next) => next(new AppError('NotFound', `no endpoint ${request.method} ${request.path}`)));
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, options.outages));
   return app;
 }
 
@@ -111,7 +112,7 @@ function originCheck(config: HttpAppOptions['config'], trustProxy: TrustProxy): 
   };
 }
 
-function errorHandler(logger: Logger): ErrorRequestHandler {
+function errorHandler(logger: Logger, outages: OutageReporter): ErrorRequestHandler {
   return (error: unknown, _request, response, _next) => {
     // The request's own logger: the error line carries its request id.
     const log = (response.locals.logger as Logger | undefined) ?? logger;
@@ -124,7 +125,7 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
     if (status === 400) return sendError(response, new AppError('ValidationError', 'request body is not valid JSON'));
     if (isDatabaseUnavailable(error)) {
       response.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
-      return sendError(response, databaseUnavailable(error, log));
+      return sendError(response, outages.report(error, log));
     }
     log.error('request failed', { error: error instanceof Error ? error.stack : String(error) });
     sendError(response, new AppError('InternalServerError', 'internal error'));

@@ -1,7 +1,7 @@
 // Routes one text frame to its handler: envelope, type, access, data schema, then the
 // handler; every failure becomes one typed error reply and the connection stays open.
 import { z } from 'zod';
-import { databaseUnavailable, isDatabaseUnavailable } from '../db/unavailable.js';
+import { isDatabaseUnavailable, type OutageReporter } from '../db/unavailable.js';
 import { AppError, isAppError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -15,6 +15,7 @@ export interface ProtocolRouterOptions {
   publicRead: boolean;
   logger: Logger;
   metrics: Pick<Metrics, 'messages'>;
+  outages: OutageReporter;
 }
 
 export class ProtocolRouter {
@@ -22,6 +23,7 @@ export class ProtocolRouter {
   private readonly publicRead: boolean;
   private readonly logger: Logger;
   private readonly metrics: Pick<Metrics, 'messages'>;
+  private readonly outages: OutageReporter;
 
   constructor(options: ProtocolRouterOptions) {
     const byType = new Map<string, MessageHandler>();
@@ -33,6 +35,7 @@ export class ProtocolRouter {
     this.publicRead = options.publicRead;
     this.logger = options.logger;
     this.metrics = options.metrics;
+    this.outages = options.outages;
   }
 
   async dispatch(connection: Connection, text: string): Promise<void> {
@@ -119,7 +122,7 @@ export class ProtocolRouter {
 
   private errorReply(connection: Connection, type: string, eid: string, error: unknown): string | null {
     const { dialect, logger } = connection;
-    if (!isAppError(error) && isDatabaseUnavailable(error)) error = databaseUnavailable(error, this.logger);
+    if (!isAppError(error) && isDatabaseUnavailable(error)) error = this.outages.report(error, this.logger);
     if (isAppError(error)) {
       return dialect.error(type, eid, error.code, { message: error.message, ...error.details });
     }

@@ -6,7 +6,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Config } from '../config.js';
-import { databaseUnavailable, isDatabaseUnavailable } from '../db/unavailable.js';
+import { isDatabaseUnavailable, type OutageReporter } from '../db/unavailable.js';
 import { CLOSE_CODES } from '../errors.js';
 import { clientIp, compileTrustProxy, type TrustProxy } from '../http/client-ip.js';
 import { isOriginAllowed, requestScheme } from '../http/origin.js';
@@ -25,6 +25,7 @@ export interface WsServerOptions {
   router: ProtocolRouter;
   logger: Logger;
   metrics: Metrics;
+  outages: OutageReporter;
   /** Where open connections are registered (shared with the modules that look them up). */
   connections: Connections;
   /** Reads the session cookie of the upgrade request; null for a guest. */
@@ -109,7 +110,7 @@ export class WsServer {
       session = await this.options.authenticate(request);
     } catch (error) {
       if (isDatabaseUnavailable(error)) {
-        databaseUnavailable(error, logger);
+        this.options.outages.report(error, logger);
         return this.refuse(socket, 'database_unavailable', 503, 'Service Unavailable');
       }
       logger.error('websocket authentication failed', { error: error instanceof Error ? error.message : String(error) });

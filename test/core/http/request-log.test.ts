@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { OutageReporter } from '../../../src/core/db/unavailable.js';
 import { createHttpApp } from '../../../src/core/http/app.js';
 import { createLogger } from '../../../src/core/logger.js';
 import { CapturedLogs } from '../../support/log-capture.js';
@@ -28,6 +29,7 @@ async function withApp(trustProxy: string | undefined, run: (url: string, logs: 
   const app = createHttpApp({
     config: { allowedOrigins: [], publicUrl: undefined, trustProxy },
     logger,
+    outages: new OutageReporter(),
     checkReady: async () => ({ ready: true }),
     mount: (express) => {
       express.get('/ok', (_request, response) => void response.json({ ok: true }));

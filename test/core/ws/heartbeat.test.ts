@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it, mock } from 'node:test';
 import WebSocket from 'ws';
 import { loadConfig } from '../../../src/core/config.js';
+import { OutageReporter } from '../../../src/core/db/unavailable.js';
 import { createMetrics } from '../../../src/core/metrics.js';
 import { createLogger } from '../../../src/core/logger.js';
 import { ProtocolRouter } from '../../../src/core/protocol/router.js';
@@ -66,7 +67,8 @@ describe('heartbeat period on a controlled clock', () => {
     const config = loadConfig({ NODE_ENV: 'test', WS_PING_INTERVAL_MS: String(PERIOD_MS) });
     const logger = createLogger({ log: { level: 'error', format: 'json' } });
     const metrics = createMetrics();
-    ws = new WsServer({ config, logger, metrics, connections: new Connections(), router: new ProtocolRouter({ handlers: [], publicRead: true, logger, metrics }), authenticate: async () => null });
+    const outages = new OutageReporter();
+    ws = new WsServer({ config, logger, metrics, outages, connections: new Connections(), router: new ProtocolRouter({ handlers: [], publicRead: true, logger, metrics, outages }), authenticate: async () => null });
     http = createServer();
     ws.attach(http);
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

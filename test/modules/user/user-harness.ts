@@ -10,6 +10,7 @@ import { PgliteBus } from '../../../src/core/bus/pglite-bus.js';
 import { PostgresBus } from '../../../src/core/bus/postgres-bus.js';
 import { loadConfig, type Config } from '../../../src/core/config.js';
 import { openDatabase, type Database } from '../../../src/core/db/index.js';
+import { OutageReporter } from '../../../src/core/db/unavailable.js';
 import { createHttpApp } from '../../../src/core/http/app.js';
 import { mountRoutes } from '../../../src/core/http/route.js';
 import { createLogger, type Logger } from '../../../src/core/logger.js';
@@ -52,11 +53,13 @@ export async function startUserHarness(
   const module = createUserModule({ prisma: db.prisma, config, logger, bus, connections, clock: options.clock });
   await module.start();
   const metrics = createMetrics();
-  const router = new ProtocolRouter({ handlers: module.handlers, publicRead: config.publicRead, logger, metrics });
-  const ws = new WsServer({ config, router, logger, metrics, connections, authenticate: (request) => module.authenticate(request) });
+  const outages = new OutageReporter();
+  const router = new ProtocolRouter({ handlers: module.handlers, publicRead: config.publicRead, logger, metrics, outages });
+  const ws = new WsServer({ config, router, logger, metrics, outages, connections, authenticate: (request) => module.authenticate(request) });
   const app = createHttpApp({
     config,
     logger,
+    outages,
     checkReady: async () => ({ ready: true }),
     mount: (express) => mountRoutes(express, module.routes),
   });

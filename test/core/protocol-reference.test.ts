@@ -9,6 +9,7 @@ import { createCinemaHandlers } from '../../src/modules/cinema/cinema.controller
 import { createHallHandlers } from '../../src/modules/hall/hall.controller.js';
 import { createSeatHandlers } from '../../src/modules/seat/seat.controller.js';
 import { createUserHandlers } from '../../src/modules/user/user.controller.js';
+import { createReenrolmentHandlers } from '../../src/modules/user/reenrolment.controller.js';
 
 describe('protocol reference', () => {
   it('documents every message type once, with its access and errors', () => {
@@ -28,6 +29,7 @@ describe('protocol reference', () => {
       ...createHallHandlers(undefined as never, undefined as never),
       ...createSeatHandlers(undefined as never),
       ...createUserHandlers({} as never),
+      ...createReenrolmentHandlers(undefined as never),
     ];
     assert.deepEqual(handlers.map((h) => h.type).sort(), MESSAGES.map((m) => m.type).sort());
     for (const handler of handlers) {

@@ -13,15 +13,21 @@ import { authApi } from './auth-api.js';
 import { HallConsole } from './hall-console.js';
 import { createLoginPanel } from './login-panel.js';
 
+let shownAs: string | null = null;
+
 const client = new ProtocolClient({ url: socketUrl() });
 bindConnectionBanner(client, byId('banner'));
 
-// The cookie set by the login reply only reaches the socket on a new upgrade request.
-const login = createLoginPanel(() => client.reconnect());
+// A login over HTTP upgrades this socket in place (its user.subscribe push) when the socket
+// carries this browser's cookie; otherwise the session cookie reaches the socket only on a
+// new upgrade. Reconnecting an already upgraded socket would fail the admin requests the
+// push has just sent (a request in flight on a dropped socket is ConnectionLost).
+const login = createLoginPanel(() => {
+  if (shownAs === null || shownAs === 'guest') client.reconnect();
+});
 const hallConsole = new HallConsole(client);
 const builder = new HallBuilder(client);
 const roles = new RoleEditor(client);
-let shownAs: string | null = null;
 
 byId('logout').addEventListener('click', () => {
   authApi

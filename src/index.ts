@@ -18,22 +18,27 @@ try {
 const logger = createLogger(config);
 installCrashHandlers(logger);
 
+// Signals are handled from the start: a SIGTERM while the server is still starting (it
+// already accepts connections before its last start-up steps) waits for the start, then
+// closes, instead of killing the process with the default action.
+const starting = startServer(config, logger);
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info('shutting down', { signal });
+  const deadline = setTimeout(() => {
+    logger.error('shutdown took too long; exiting');
+    process.exit(1);
+  }, config.shutdownDrainMs + config.shutdownTimeoutMs);
+  deadline.unref();
+  void starting.then((server) => server.close()).then(() => process.exit(0), () => process.exit(1));
+};
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));
+
 try {
-  const server = await startServer(config, logger);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('shutting down', { signal });
-    const deadline = setTimeout(() => {
-      logger.error('shutdown took too long; exiting');
-      process.exit(1);
-    }, config.shutdownDrainMs + config.shutdownTimeoutMs);
-    deadline.unref();
-    void server.close().then(() => process.exit(0));
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  await starting;
 } catch (error) {
   logger.error('failed to start', { error: error instanceof Error ? error.message : String(error) });
   process.exit(1);

@@ -1,7 +1,7 @@
 // Start-up on a bare database, health and readiness, restarts that keep data, bad
 // configuration, and graceful shutdown of the real `npm start` entry point.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase } from '../support/database.js';
 import { freePort, npmStartArgs, spawnServer, startTestServer, testEnv, type TestDatabaseHandle } from '../support/server.js';
@@ -81,5 +81,24 @@ describe('server lifecycle', () => {
     assert.equal(exitCode, 0, server.output());
     assert.equal(await client.closed, 1001);
     assert.ok(Date.now() - started < 10_000);
+  });
+
+  it('shuts down cleanly on a SIGTERM that arrives while the last start-up steps still run', async () => {
+    // The server listens before its last steps (the first-admin link, the admin socket):
+    // a SIGTERM at that moment must close it, not kill it with the default action.
+    const child = spawn(process.execPath, npmStartArgs(), {
+      env: { ...process.env, ...testEnv(database, { LOG_FORMAT: 'json', PORT: String(await freePort()) }) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const before = output;
+      output += chunk.toString();
+      if (!before.includes('"seats sync listening"') && output.includes('"seats sync listening"')) child.kill('SIGTERM');
+    });
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])));
+    assert.deepEqual({ code, signal }, { code: 0, signal: null }, output);
+    assert.match(output, /"shutting down"/);
   });
 });

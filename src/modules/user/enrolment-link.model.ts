@@ -27,22 +27,28 @@ export interface Reenrolment {
   audit: AuditEntry;
 }
 
+/**
+ * Stores a link in its slot. `replace`: over any earlier one (which stops working);
+ * otherwise only into a free or expired slot. Returns the stored row's expiry, or nothing
+ * when a live link was left in place.
+ */
+function upsertLink(db: Pick<PrismaClient, '$queryRaw'>, link: NewLink, at: Date | null, replace: boolean) {
+  return db.$queryRaw<{ expires_at: Date }[]>`
+    INSERT INTO enrolment_token (slot, token_hash, user_id, expires_at, created_at)
+    VALUES (${link.slot}, ${link.tokenHash}, ${link.userId},
+            COALESCE(${at}::timestamptz, now()) + ${link.ttlSeconds}::int * interval '1 second', COALESCE(${at}::timestamptz, now()))
+    ON CONFLICT (slot) DO UPDATE
+       SET token_hash = EXCLUDED.token_hash, user_id = EXCLUDED.user_id, totp_secret = NULL,
+           expires_at = EXCLUDED.expires_at, created_at = EXCLUDED.created_at
+     WHERE ${replace}::boolean OR enrolment_token.expires_at <= COALESCE(${at}::timestamptz, now())
+    RETURNING expires_at`;
+}
+
 export function createEnrolmentLinkModel(prisma: PrismaClient) {
   return {
-    /**
-     * Stores a link in its slot. `replace`: over any earlier one (which stops working);
-     * otherwise only into a free or expired slot: false when a live link is there.
-     */
+    /** Stores a link (see upsertLink): false when a live link was left in place. */
     async save(link: NewLink, at: Date | null, options: { replace: boolean }): Promise<boolean> {
-      const count = await prisma.$executeRaw`
-        INSERT INTO enrolment_token (slot, token_hash, user_id, expires_at, created_at)
-        VALUES (${link.slot}, ${link.tokenHash}, ${link.userId},
-                COALESCE(${at}::timestamptz, now()) + ${link.ttlSeconds}::int * interval '1 second', COALESCE(${at}::timestamptz, now()))
-        ON CONFLICT (slot) DO UPDATE
-           SET token_hash = EXCLUDED.token_hash, user_id = EXCLUDED.user_id, totp_secret = NULL,
-               expires_at = EXCLUDED.expires_at, created_at = EXCLUDED.created_at
-         WHERE ${options.replace}::boolean OR enrolment_token.expires_at <= COALESCE(${at}::timestamptz, now())`;
-      return count === 1;
+      return (await upsertLink(prisma, link, at, options.replace)).length === 1;
     },
 
     /** The live link in a slot, if any: when it was made and until when it works. */
@@ -87,15 +93,7 @@ export function createEnrolmentLinkModel(prisma: PrismaClient) {
           data: { totp_secret: change.unknownSecret, session_version: { increment: 1 }, ...(change.dropRecoveryCodes ? { recovery_codes: [] } : {}) },
         });
         if (!user) return null;
-        const { link } = change;
-        const [saved] = await tx.$queryRaw<{ expires_at: Date }[]>`
-          INSERT INTO enrolment_token (slot, token_hash, user_id, expires_at, created_at)
-          VALUES (${link.slot}, ${link.tokenHash}, ${link.userId},
-                  COALESCE(${at}::timestamptz, now()) + ${link.ttlSeconds}::int * interval '1 second', COALESCE(${at}::timestamptz, now()))
-          ON CONFLICT (slot) DO UPDATE
-             SET token_hash = EXCLUDED.token_hash, user_id = EXCLUDED.user_id, totp_secret = NULL,
-                 expires_at = EXCLUDED.expires_at, created_at = EXCLUDED.created_at
-          RETURNING expires_at`;
+        const [saved] = await upsertLink(tx, change.link, at, true);
         await recordAudit(tx, change.audit, at);
         return { user, expiresAt: saved!.expires_at };
       });

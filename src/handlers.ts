@@ -4,12 +4,14 @@
 import { cinemaMessages } from './modules/cinema/index.js';
 import { hallMessages } from './modules/hall/index.js';
 import { seatMessages } from './modules/seat/index.js';
+import { showingMessages } from './modules/showing/index.js';
 import { enrolmentRouteDescriptors, reenrolmentMessages, userMessages, userRouteDescriptors } from './modules/user/index.js';
 
 export const MESSAGES = [
   ...Object.values(cinemaMessages),
   ...Object.values(hallMessages),
   ...Object.values(seatMessages),
+  ...Object.values(showingMessages),
   ...Object.values(userMessages),
   ...Object.values(reenrolmentMessages),
 ];

@@ -5,6 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { CHANNELS, type ChangeBus } from './core/bus/bus.js';
+import { DatabaseClock, type Clock } from './core/clock.js';
 import { PgliteBus } from './core/bus/pglite-bus.js';
 import { PostgresBus } from './core/bus/postgres-bus.js';
 import type { Config } from './core/config.js';
@@ -24,9 +25,12 @@ import { demoTemplateContents, seedDemoData } from './demo/seed.js';
 import { createCinemaModule } from './modules/cinema/index.js';
 import { createHallModule } from './modules/hall/index.js';
 import { createChangeLog, createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
+import { createShowingModule } from './modules/showing/index.js';
 import { createUserAdminTools, createUserModule, serveAdminSocket } from './modules/user/index.js';
 import { mountApiDocs } from './web/docs.js';
 import { mountWebPages } from './web/pages.js';
+
+type ShowingModule = ReturnType<typeof createShowingModule>;
 
 export interface RunningServer {
   port: number;
@@ -39,7 +43,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(rawConfig: Config, logger: Logger): Promise<RunningServer> {
+export interface ServerOptions {
+  /** The schedule's clock; default: this machine's, kept in step with the database's. */
+  clock?: Clock;
+}
+
+export async function startServer(rawConfig: Config, logger: Logger, options: ServerOptions = {}): Promise<RunningServer> {
   const config = resolveSecrets(rawConfig, logger);
   const metrics = createMetrics();
   const database = await openDatabase({
@@ -68,9 +77,15 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       await applyCatalogChange(what);
     };
 
-    const cinemas = createCinemaModule({ prisma, announce });
+    const clock = options.clock ?? (await startDatabaseClock(database, closers));
+    // The schedule decides each hall's current seat map; the modules below ask it through
+    // these, and it exists once the hall store it drives does.
+    let showings: ShowingModule | undefined;
+    const currentShowing = (hallId: number) => showings?.schedule.currentShowing(hallId) ?? null;
+    const cinemas = createCinemaModule({ prisma, announce, currentShowings: () => showings?.schedule.currentShowings() ?? new Map() });
     // One direction: the change log first, then the halls that read it, then the seat
-    // writer that hands its commits to the hall store.
+    // writer that hands its commits to the hall store, and the showings that move halls
+    // from one seat map to the next.
     const changeLog = createChangeLog(prisma);
     const halls = createHallModule({
       prisma,
@@ -79,9 +94,27 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       historySize: config.hallHistorySize,
       epoch: await readEpoch(prisma),
       changeLog,
-      onCounts: cinemas.hallCountsChanged,
+      currentShowing,
+      onCounts: (state) => {
+        showings?.countsChanged(state);
+        if (state.showingId === currentShowing(state.id)) cinemas.hallCountsChanged(state.id, state.key, state.version, state.totals);
+      },
       announce,
     });
+    showings = createShowingModule({
+      prisma,
+      logger,
+      clock,
+      leadMs: config.showingLeadMs,
+      timeZone: config.scheduleTimeZone,
+      store: halls.store,
+      subscriptions: halls.subscriptions,
+      announce,
+      cinemaName: (id) => cinemas.name(id),
+      // The cinema list shows each hall's current map's counts: read them again.
+      onRollover: () => void cinemas.reload().catch((error: unknown) => logger.error('cinema reload failed', { error: String(error) })),
+    });
+    closers.unshift(async () => showings?.close());
     const seats = createSeatModule({
       prisma,
       sql: (text, params) => database.sql(text, params),
@@ -97,6 +130,7 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       },
       sink: halls.store,
       onCatalogChanged: announce,
+      currentShowing,
     });
     closers.unshift(async () => halls.store.close());
 
@@ -105,6 +139,7 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
 
     await listenForSeatChanges(bus, halls.store);
     await bus.listen(CHANNELS.catalogChanged, (what) => void applyCatalogChange(what));
+    await showings.start();
     bus.onReconnect(() =>
       cinemas.reload().catch((error: unknown) => {
         logger.error('cinema reload failed', { error: String(error) });
@@ -114,6 +149,7 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
 
     async function applyCatalogChange(what: string): Promise<void> {
       try {
+        await showings?.catalogChanged(what);
         await cinemas.reload();
         await halls.catalogChanged(what);
       } catch (error) {
@@ -124,7 +160,7 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
     // One for the whole server: an outage is reported once, whichever transport meets it.
     const outages = new OutageReporter();
     const router = new ProtocolRouter({
-      handlers: [...cinemas.handlers, ...halls.handlers, ...seats.handlers, ...users.handlers],
+      handlers: [...cinemas.handlers, ...halls.handlers, ...seats.handlers, ...showings.handlers, ...users.handlers],
       publicRead: config.publicRead,
       logger,
       metrics,
@@ -199,6 +235,17 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
     await runClosers(closers, logger);
     throw error;
   }
+}
+
+/** This machine's clock, kept at the database's offset (the one clock all instances share). */
+async function startDatabaseClock(database: Database, closers: (() => Promise<void>)[]): Promise<Clock> {
+  const clock = new DatabaseClock(async () => {
+    const [row] = await database.sql<{ ms: number }>('SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms', []);
+    return Number(row!.ms);
+  });
+  await clock.start();
+  closers.unshift(async () => clock.stop());
+  return clock;
 }
 
 async function createBus(database: Database, logger: Logger): Promise<ChangeBus> {

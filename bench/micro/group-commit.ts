@@ -64,7 +64,7 @@ try {
           const status = statusOf.get(seat) === 'OCCUPIED' ? 'VACANT' : 'OCCUPIED';
           statusOf.set(seat, status);
           const started = performance.now();
-          const result = await model.markSeats({ hallId: hall, seats: [{ seat_id: seat, status }], userId: null, expectedVersion: undefined });
+          const result = await model.markSeats({ showingId: null, hallId: hall, seats: [{ seat_id: seat, status }], userId: null, expectedVersion: undefined });
           if (result.version === null) throw new Error(`no change: ${JSON.stringify(result)}`);
           latencies.push(performance.now() - started);
         }

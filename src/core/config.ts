@@ -1,6 +1,7 @@
 // Configuration: read from the environment once, validated with zod, passed down.
 // Nothing else in the code reads process.env.
 import { z } from 'zod';
+import { isTimeZone } from './time-zone.js';
 
 const BOOL_VALUES = ['true', 'false', '1', '0', 'yes', 'no'] as const;
 const isTrue = (v: (typeof BOOL_VALUES)[number]) => v === 'true' || v === '1' || v === 'yes';
@@ -71,6 +72,8 @@ const envSchema = z
     WS_MAX_CONNECTIONS_PER_IP: int(1_000, 1),
     WS_MAX_SUBSCRIPTIONS: int(100, 1),
     HALL_HISTORY_SIZE: int(512, 1),
+    SHOWING_LEAD_MINUTES: int(30, 0, 24 * 60),
+    SCHEDULE_TIME_ZONE: optionalString.refine((v) => v === undefined || isTimeZone(v), 'must be an IANA time zone such as Europe/Berlin'),
     SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
     SHUTDOWN_DRAIN_MS: optionalInt(0, 300_000),
     METRICS_PORT: optionalInt(1, 65535),
@@ -124,6 +127,10 @@ export interface Config {
     maxSubscriptions: number;
   };
   hallHistorySize: number;
+  /** A hall shows its next showing from this long before it starts (when none is running). */
+  showingLeadMs: number;
+  /** The zone of "today" on lobby boards. */
+  scheduleTimeZone: string;
   /** Time between SIGTERM (readiness 503) and closing sockets, for load balancers to drain. */
   shutdownDrainMs: number;
   shutdownTimeoutMs: number;
@@ -180,6 +187,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxSubscriptions: env.WS_MAX_SUBSCRIPTIONS,
     },
     hallHistorySize: env.HALL_HISTORY_SIZE,
+    showingLeadMs: env.SHOWING_LEAD_MINUTES * 60_000,
+    scheduleTimeZone: env.SCHEDULE_TIME_ZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS ?? (env.NODE_ENV === 'production' ? 5_000 : 0),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     metrics: {

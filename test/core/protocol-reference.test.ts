@@ -8,6 +8,7 @@ import { MESSAGES } from '../../src/handlers.js';
 import { createCinemaHandlers } from '../../src/modules/cinema/cinema.controller.js';
 import { createHallHandlers } from '../../src/modules/hall/hall.controller.js';
 import { createSeatHandlers } from '../../src/modules/seat/seat.controller.js';
+import { createShowingHandlers } from '../../src/modules/showing/showing.controller.js';
 import { createUserHandlers } from '../../src/modules/user/user.controller.js';
 import { createReenrolmentHandlers } from '../../src/modules/user/reenrolment.controller.js';
 
@@ -28,6 +29,7 @@ describe('protocol reference', () => {
       ...createCinemaHandlers(undefined as never, undefined as never),
       ...createHallHandlers(undefined as never, undefined as never),
       ...createSeatHandlers(undefined as never),
+      ...createShowingHandlers(undefined as never, undefined as never, undefined as never, undefined as never),
       ...createUserHandlers({} as never),
       ...createReenrolmentHandlers(undefined as never),
     ];

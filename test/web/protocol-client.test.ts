@@ -72,10 +72,11 @@ const hall = (version: number): Hall => ({
   places: 1,
   version,
   epoch: 'epoch-1',
+  showing: null,
   seats: [],
   seat_types: [],
 });
-const update = (version: number): HallUpdate => ({ id: 7, version, seats: [{ id: version, status: 'OCCUPIED', updated_at: '' }], seat_types: [] });
+const update = (version: number): HallUpdate => ({ id: 7, showing_id: null, version, seats: [{ id: version, status: 'OCCUPIED', updated_at: '' }], seat_types: [] });
 
 let server: FakeServer;
 before(() => {

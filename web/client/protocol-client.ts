@@ -320,6 +320,8 @@ class HallSubscription implements SubscriptionRecord {
   readonly unsubscribeType = 'hall.unsubscribe';
   private version: number | null = null;
   private epoch = '';
+  /** The seat map the version belongs to: the hall's current showing, or null for its own. */
+  private showingId: number | null = null;
   /** Set from a gap's resubscribe until its reply; pushes out of order meanwhile are dropped, the resume resends them. */
   private resuming = false;
 
@@ -331,7 +333,7 @@ class HallSubscription implements SubscriptionRecord {
   ) {}
 
   request(): unknown {
-    return this.version === null ? { id: this.id } : { id: this.id, since_version: this.version, epoch: this.epoch };
+    return this.version === null ? { id: this.id } : { id: this.id, since_version: this.version, epoch: this.epoch, showing_id: this.showingId };
   }
 
   receive(frame: Frame): void {
@@ -345,6 +347,7 @@ class HallSubscription implements SubscriptionRecord {
         this.resuming = false;
         this.version = hall.version;
         this.epoch = hall.epoch;
+        this.showingId = hall.showing?.id ?? null;
         this.listener.snapshot(hall);
         return;
       }
@@ -353,7 +356,8 @@ class HallSubscription implements SubscriptionRecord {
         return;
       case 'update': {
         const update = frame.data as HallUpdate;
-        if (this.version === null || update.version <= this.version) return; // before the snapshot, or a duplicate
+        // Before the snapshot, a duplicate, or (never expected) another seat map's.
+        if (this.version === null || update.version <= this.version || (update.showing_id ?? null) !== this.showingId) return;
         if (update.version !== this.version + 1) {
           if (!this.resuming) {
             this.resuming = true;

@@ -1,6 +1,7 @@
 // The cinema list with live counts, kept in memory: loaded once from the database,
-// counts replaced (never incremented) with each hall version's absolute totals, so a
-// duplicate or late notification cannot make them drift; reloaded on structural changes.
+// counts replaced (never incremented) with each version's absolute totals of the hall's
+// current seat map (its own, or its current showing's), so a duplicate or late
+// notification cannot make them drift; reloaded on structural changes and rollovers.
 import { isUniqueViolation } from '../../core/db/prisma-errors.js';
 import { AppError } from '../../core/errors.js';
 import type { StatusCounts } from '../seat/index.js';
@@ -8,29 +9,35 @@ import type { CinemaModel } from './cinema.model.js';
 import type { CinemasFeed } from './cinema.subscription.js';
 import type { CinemaView } from './cinema.types.js';
 
-export function createCinemaService(model: CinemaModel, feed: CinemasFeed, announce: (what: string) => Promise<void>) {
+export function createCinemaService(
+  model: CinemaModel,
+  feed: CinemasFeed,
+  announce: (what: string) => Promise<void>,
+  currentShowings: () => ReadonlyMap<number, number>,
+) {
   let cinemas: CinemaView[] | null = null;
   let json: string | null = null;
-  const hallVersions = new Map<number, number>();
+  /** Per hall: the seat map its counts come from, and that map's version. */
+  const hallVersions = new Map<number, { stream: string; version: number }>();
   /** Bumped by every structural change: a list read before it is stale. */
   let generation = 0;
   let loading: { generation: number; promise: Promise<CinemaView[]> } | null = null;
   /** Counts that arrived while a load ran; applied after it if newer than what it read. */
-  const early = new Map<number, { version: number; counts: StatusCounts }>();
+  const early = new Map<number, { stream: string; version: number; counts: StatusCounts }>();
 
   function load(): Promise<CinemaView[]> {
     if (loading && loading.generation === generation) return loading.promise;
     const started = generation;
     const promise: Promise<CinemaView[]> = model
-      .listWithCounts()
+      .listWithCounts(currentShowings())
       .then((result) => {
         // A change announced while this read ran may be missing from it: read again.
         if (started !== generation) return load();
         cinemas = result.cinemas;
         json = null;
         hallVersions.clear();
-        for (const [id, version] of result.versions) hallVersions.set(id, version);
-        for (const [id, { version, counts }] of early) apply(id, version, counts);
+        for (const [id, known] of result.versions) hallVersions.set(id, known);
+        for (const [id, { stream, version, counts }] of early) apply(id, stream, version, counts);
         early.clear();
         return result.cinemas;
       })
@@ -46,16 +53,18 @@ export function createCinemaService(model: CinemaModel, feed: CinemasFeed, annou
     return load();
   }
 
-  function apply(hallId: number, version: number, counts: StatusCounts): void {
+  /** `stream` is the hall's current seat map (the caller's word): a new one replaces the old whatever the versions. */
+  function apply(hallId: number, stream: string, version: number, counts: StatusCounts): void {
     if (loading) {
       const known = early.get(hallId);
-      if (!known || known.version < version) early.set(hallId, { version, counts: { ...counts } });
+      if (!known || known.stream !== stream || known.version < version) early.set(hallId, { stream, version, counts: { ...counts } });
     }
-    if (!cinemas || (hallVersions.get(hallId) ?? -1) >= version) return;
+    const known = hallVersions.get(hallId);
+    if (!cinemas || (known && known.stream === stream && known.version >= version)) return;
     for (const cinema of cinemas) {
       const hall = cinema.halls.find((h) => h.id === hallId);
       if (!hall) continue;
-      hallVersions.set(hallId, version);
+      hallVersions.set(hallId, { stream, version });
       hall.seats_count = { ...counts };
       json = null;
       feed.countsChanged(cinema.id, hallId, counts);

@@ -10,12 +10,21 @@ export { cinemaMessages } from './cinema.controller.js';
 
 export type { CinemasUpdate, CinemaView, HallSummary } from './cinema.types.js';
 
-export function createCinemaModule(deps: { prisma: PrismaClient; announce: (what: string) => Promise<void> }) {
+export function createCinemaModule(deps: {
+  prisma: PrismaClient;
+  announce: (what: string) => Promise<void>;
+  /** Halls whose current seat map is a showing's (the schedule's): their counts are that showing's. */
+  currentShowings: () => ReadonlyMap<number, number>;
+}) {
   const feed = new CinemasFeed();
-  const service = createCinemaService(createCinemaModel(deps.prisma), feed, deps.announce);
+  const service = createCinemaService(createCinemaModel(deps.prisma), feed, deps.announce, deps.currentShowings);
   return {
     handlers: createCinemaHandlers(service, feed),
     hallCountsChanged: service.hallCountsChanged,
     reload: () => service.reload(),
+    /** The cinema's name, null when there is no such cinema. */
+    async name(id: number): Promise<string | null> {
+      return (await service.list()).find((c) => c.id === id)?.name ?? null;
+    },
   };
 }

@@ -6,13 +6,15 @@ import { idSchema } from '../../core/bounds.js';
 import { deletedSchema, unsubscribedSchema } from '../../core/protocol/schemas.js';
 import { hallLayoutSpecSchema } from './hall.layout.js';
 import type { HallService } from './hall.service.js';
-import type { createHallSubscriptions } from './hall.subscription.js';
+import { hallTopic } from './hall.state.js';
+import type { HallSubscriptions } from './hall.subscription.js';
 import {
   hallIdSchema,
   hallNameSchema,
   hallRenamedSchema,
   hallRenameSchema,
   hallResumedSchema,
+  hallSnapshotPushSchema,
   hallSubscribeSchema,
   hallUnsubscribeSchema,
   hallUpdateSchema,
@@ -23,7 +25,7 @@ import {
 export const hallMessages = {
   get: defineMessage({
     type: 'hall.get',
-    description: 'One hall with every seat and the counts per seat type.',
+    description: "One hall with every seat and the counts per seat type, in the hall's current seat map (as hall.subscribe shows it; `showing` names the showing, null for the hall's own).",
     access: 'reader',
     data: hallIdSchema,
     reply: hallViewSchema,
@@ -32,11 +34,11 @@ export const hallMessages = {
   subscribe: defineMessage({
     type: 'hall.subscribe',
     description:
-      'Live seat map of a hall. Without `since_version`, or with an `epoch` other than the database\'s (it was restored or made anew since): reply `snapshot` (the hall.get shape, with `epoch`). With `since_version` (and the snapshot\'s `epoch`) inside the retained log: reply `success` `{id, version: since_version, resumed: true}` then one `update` push per missed version, in order; otherwise (too old, a gap larger than the hall, or a version from the future) a `snapshot` reply. Then pushes: `update` once per committed version (version = previous + 1: a gap means resubscribe with since_version); `snapshot` (full hall) after an admin change such as a rename; `update` `{id, deleted: true}` when the hall is deleted (the subscription ends).',
+      'Live seat map of a hall: its current one, which follows the clock. A hall with a showing running now (or starting within SHOWING_LEAD_MINUTES) shows that showing\'s map (`showing` in the snapshot); otherwise, and always for a hall without showings, its own. Without `since_version`, or with an `epoch` other than the database\'s (it was restored or made anew since): reply `snapshot` (the hall.get shape, with `epoch`). With `since_version`, the snapshot\'s `epoch` and `showing_id` (the snapshot\'s `showing.id`, omitted or null for the hall\'s own map) inside the retained log of the map the hall shows now: reply `success` `{id, showing_id, version: since_version, resumed: true}` then one `update` push per missed version, in order; otherwise (another map, too old, a gap larger than the hall, or a version from the future) a `snapshot` reply. Then pushes: `update` once per committed version of the current map (version = previous + 1 within one map: a gap means resubscribe with since_version); `snapshot` with `reason: "rollover"` when the hall moves to another map at a showing boundary (every instance at the same moment, by the database clock: from then on only the new map\'s updates arrive), or `reason: "changed"` after an admin change such as a rename; `update` `{id, deleted: true}` when the hall is deleted (the subscription ends).',
     access: 'reader',
     data: hallSubscribeSchema,
     reply: z.union([hallViewSchema, hallResumedSchema]),
-    pushes: { update: z.union([hallUpdateSchema, deletedSchema]), snapshot: hallViewSchema },
+    pushes: { update: z.union([hallUpdateSchema, deletedSchema]), snapshot: hallSnapshotPushSchema },
     errors: ['HallNotFound', 'TooManySubscriptions'],
   }),
   unsubscribe: defineMessage({
@@ -82,12 +84,12 @@ export const hallMessages = {
   }),
 } as const;
 
-export function createHallHandlers(service: HallService, subscriptions: ReturnType<typeof createHallSubscriptions>) {
+export function createHallHandlers(service: HallService, subscriptions: HallSubscriptions) {
   const m = hallMessages;
   return [
     handleMessage(m.get, (_context, data) => service.get(data.id)),
-    handleMessage(m.subscribe, ({ connection, eid }, data) => subscriptions.subscribe(connection, eid, data)),
-    handleMessage(m.unsubscribe, ({ connection }, data) => subscriptions.unsubscribe(connection, data)),
+    handleMessage(m.subscribe, ({ connection, eid }, data) => subscriptions.subscribeHall(connection, eid, data)),
+    handleMessage(m.unsubscribe, ({ connection }, data) => subscriptions.unsubscribe(connection, 'id' in data ? hallTopic(data.id) : '', data, 'hall')),
     handleMessage(m.preview, (_context, data) => service.preview(data.layout)),
     handleMessage(m.create, (_context, data) => service.create(data)),
     handleMessage(m.rename, (_context, data) => service.rename(data.id, data.name)),

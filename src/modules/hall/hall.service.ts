@@ -27,8 +27,12 @@ export function createHallService(model: HallModel, store: HallStore, announce: 
   }
 
   return {
+    /** The hall's current seat map, as hall.subscribe shows it. */
     async get(id: number) {
-      return (await store.get(id)).snapshot();
+      const live = await store.liveHall(id);
+      const state = store.currentState(live);
+      if (!state) throw new AppError('HallNotFound', `no hall ${id}`);
+      return state.snapshot();
     },
 
     preview(layout: HallLayoutSpec) {
@@ -45,7 +49,7 @@ export function createHallService(model: HallModel, store: HallStore, announce: 
         model.createHall({ cinema_id: input.cinema_id, name: input.name, rows: layout.rows, places: layout.places, seats: layout.seats }),
       );
       await announce(`hall:${id}`);
-      return (await store.get(id)).view();
+      return (await store.getHall(id)).view();
     },
 
     async rename(id: number, name: string): Promise<{ id: number; name: string }> {

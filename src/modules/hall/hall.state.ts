@@ -1,12 +1,13 @@
-// The live state of one hall in memory: seats, counts per seat type, version, the recent
-// updates (for resume) and the topic of its subscribers. Changed only by apply(), which
-// the store calls once per committed version, in order.
+// The live state of one seat map (stream) in memory: a hall's own, or one showing's:
+// seats, counts per seat type, version, the recent updates (for resume) and, for a
+// showing, the topic of its direct subscribers. Changed only by apply(), which the store
+// calls once per committed version, in order; the store publishes.
 import { HistoryRing } from '../../core/history-ring.js';
-import type { Push } from '../../core/protocol/dialect.js';
+import { Push } from '../../core/protocol/dialect.js';
 import { RawJson } from '../../core/protocol/envelope.js';
 import { Topic } from '../../core/ws/topic.js';
-import { emptyCounts, type CommittedChange, type SeatStatus, type StatusCounts } from '../seat/index.js';
-import type { HallRow, HallUpdate, HallView, SeatView } from './hall.types.js';
+import { emptyCounts, streamKey, type CommittedChange, type SeatStatus, type StatusCounts, type StreamKey, type StreamRef } from '../seat/index.js';
+import type { HallRow, HallUpdate, HallView, SeatView, ShowingSummary } from './hall.types.js';
 
 interface SeatTypeState {
   /** Shared by every seat of this type, so a rename or colour change is one assignment. */
@@ -15,17 +16,33 @@ interface SeatTypeState {
   total: number;
 }
 
-export interface RingEntry {
-  version: number;
-  change: CommittedChange;
+/** One committed version, with its push built once per message type that carries it. */
+export class RingEntry {
+  private readonly pushes = new Map<string, Push>();
+
+  constructor(
+    readonly version: number,
+    readonly change: CommittedChange,
+    readonly update: HallUpdate,
+  ) {}
+
   /** The push, serialised once per dialect, shared by every subscriber and every resume. */
-  push: Push;
+  push(type: string): Push {
+    let push = this.pushes.get(type);
+    if (!push) this.pushes.set(type, (push = new Push(type, 'update', this.update)));
+    return push;
+  }
 }
 
 export class HallState {
+  /** The hall's id (a showing's seat map has its hall's id too). */
   readonly id: number;
+  readonly showingId: number | null;
+  readonly key: StreamKey;
+  readonly ref: StreamRef;
   version: number;
-  readonly topic: Topic;
+  /** A showing's direct subscribers (showing.subscribe); hall.subscribe's topic is the store's. */
+  readonly topic: Topic | null;
   readonly ring: HistoryRing<RingEntry>;
   readonly totals: StatusCounts = emptyCounts();
   private meta: Omit<HallRow, 'seats' | 'seat_types' | 'version'>;
@@ -38,13 +55,15 @@ export class HallState {
     historySize: number,
     /** The database's epoch, in every snapshot. */
     readonly epoch: string,
-    topic?: Topic,
   ) {
     const { seats, seat_types, version, ...meta } = row;
     this.id = row.id;
+    this.showingId = row.showing?.id ?? null;
+    this.ref = { hall_id: row.id, showing_id: this.showingId };
+    this.key = streamKey(this.ref);
     this.meta = meta;
     this.version = version;
-    this.topic = topic ?? new Topic(hallTopic(row.id), 'hall.subscribe');
+    this.topic = this.showingId === null ? null : new Topic(showingTopic(this.showingId), 'showing.subscribe');
     this.ring = new HistoryRing(historySize);
     for (const type of seat_types) this.seatTypes.set(type.id, { view: { ...type }, counts: emptyCounts(), total: 0 });
     for (const { seat_type_id, ...seat } of seats) {
@@ -62,6 +81,10 @@ export class HallState {
 
   get cinemaId(): number {
     return this.meta.cinema_id;
+  }
+
+  get showing(): ShowingSummary | null {
+    return this.meta.showing;
   }
 
   /** The snapshot as JSON, built once per version however many clients ask. */
@@ -84,7 +107,7 @@ export class HallState {
     };
   }
 
-  /** Applies the next version and pushes it to every subscriber. */
+  /** Applies the next version; the caller publishes the entry. */
   apply(change: CommittedChange): RingEntry {
     if (change.version !== this.version + 1) throw new Error(`hall ${this.id}: version ${change.version} after ${this.version}`);
     const touchedTypes = new Set<SeatTypeState>();
@@ -102,11 +125,12 @@ export class HallState {
     this.snapshotJson = null;
     const update: HallUpdate = {
       id: this.id,
+      showing_id: this.showingId,
       version: change.version,
       seats: change.seats.map(({ id, status, updated_at }) => ({ id, status, updated_at })),
       seat_types: [...touchedTypes].map((t) => ({ id: t.view.id, seats: { ...t.counts } })),
     };
-    const entry: RingEntry = { version: change.version, change, push: this.topic.publish('update', update) };
+    const entry = new RingEntry(change.version, change, update);
     this.ring.push(entry);
     return entry;
   }
@@ -155,6 +179,7 @@ export class HallState {
       }
       updates.push({
         id: this.id,
+        showing_id: this.showingId,
         version: change.version,
         seats: change.seats.map(({ id, status, updated_at }) => ({ id, status, updated_at })),
         seat_types: [...touched].map((id) => ({ id, seats: { ...counts.get(id)! } })),
@@ -166,6 +191,10 @@ export class HallState {
 
 export function hallTopic(id: number): string {
   return `hall:${id}`;
+}
+
+export function showingTopic(id: number): string {
+  return `showing:${id}`;
 }
 
 function move(counts: StatusCounts, from: SeatStatus, to: SeatStatus): void {

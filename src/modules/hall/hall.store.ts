@@ -1,44 +1,62 @@
-// Every loaded hall's live state, kept equal to the database by one rule: a hall's state
-// only ever moves from version v to v+1, whatever told us about the change (our own
-// commit, another process's NOTIFY, a catch-up read after a lost LISTEN connection, the
-// periodic sweep). Out-of-order arrivals wait in `pending`; a gap triggers a read of the
-// durable log.
+// Every loaded seat map's live state (a hall's own, or a showing's), kept equal to the
+// database by one rule: a stream's state only ever moves from version v to v+1, whatever
+// told us about the change (our own commit, another process's NOTIFY, a catch-up read
+// after a lost LISTEN connection, the periodic sweep). Out-of-order arrivals wait in
+// `pending`; a gap triggers a read of the durable log.
+//
+// It also keeps, per hall that has hall.subscribe subscribers, which stream is the hall's
+// current one (its running or next showing, else its own): the hall's topic receives the
+// pushes of that stream only, and rollover() moves it to another in one synchronous step
+// (one snapshot, then that stream's updates).
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Metrics } from '../../core/metrics.js';
-import type { ChangeSink, CommittedChange, SeatChangeListener, StatusCounts } from '../seat/index.js';
-import { HallState } from './hall.state.js';
+import { Topic } from '../../core/ws/topic.js';
+import { streamKey, type ChangeSink, type CommittedChange, type SeatChangeListener, type StreamKey, type StreamRef } from '../seat/index.js';
+import { hallTopic, HallState } from './hall.state.js';
 import type { HallRow } from './hall.types.js';
 
 export interface HallStoreDeps {
-  loadHall(id: number): Promise<HallRow | null>;
-  changesAfter(hallId: number, afterVersion: number): Promise<CommittedChange[]>;
+  loadStream(stream: StreamRef): Promise<HallRow | null>;
+  changesAfter(stream: StreamRef, afterVersion: number): Promise<CommittedChange[]>;
   historySize: number;
   /** The database's epoch, carried by every snapshot. */
   epoch: string;
-  /** Halls kept in memory without subscribers before the oldest are dropped. */
+  /** Streams kept in memory without subscribers before the oldest are dropped. */
   maxIdleHalls?: number;
   /**
-   * Every loaded hall re-reads its log this often: the safety net for a notification
+   * Every loaded stream re-reads its log this often: the safety net for a notification
    * lost in a way nothing reported (docs/database.md, "PostgreSQL as the change bus").
    */
   sweepIntervalMs?: number;
   logger: Logger;
   metrics: Pick<Metrics, 'commitToPushSeconds' | 'catchUps' | 'catchUpEvents' | 'hallsLoaded'>;
-  /** Absolute counts after each version, for the cinema list. */
-  onCounts(hallId: number, version: number, totals: StatusCounts): void;
+  /** The hall's current showing now (null: none, the hall's own map is current). */
+  currentShowing(hallId: number): number | null;
+  /** Told of every stream's counts after each version and when it loads, for the lists. */
+  onCounts(state: HallState): void;
+}
+
+/** A hall followed by hall.subscribe: its topic and the stream the topic shows. */
+export interface LiveHall {
+  readonly id: number;
+  readonly topic: Topic;
+  current: StreamKey;
 }
 
 const RETRY_MS = 1_000;
 
 export class HallStore implements ChangeSink, SeatChangeListener {
-  private readonly states = new Map<number, HallState>();
-  private readonly loading = new Map<number, Promise<HallState | null>>();
-  private readonly pending = new Map<number, Map<number, CommittedChange>>();
-  private readonly localWrites = new Map<number, number>();
-  private readonly notified = new Map<number, number>();
-  private readonly catchingUp = new Map<number, Promise<void>>();
-  private readonly catchUpAgain = new Set<number>();
+  private readonly states = new Map<StreamKey, HallState>();
+  private readonly refs = new Map<StreamKey, StreamRef>();
+  private readonly loading = new Map<StreamKey, Promise<HallState | null>>();
+  private readonly pending = new Map<StreamKey, Map<number, CommittedChange>>();
+  private readonly localWrites = new Map<StreamKey, number>();
+  private readonly notified = new Map<StreamKey, number>();
+  private readonly catchingUp = new Map<StreamKey, Promise<void>>();
+  private readonly catchUpAgain = new Set<StreamKey>();
+  private readonly live = new Map<number, LiveHall>();
+  private readonly rolling = new Map<number, Promise<void>>();
   private readonly sweep: NodeJS.Timeout;
 
   constructor(private readonly deps: HallStoreDeps) {
@@ -50,56 +68,138 @@ export class HallStore implements ChangeSink, SeatChangeListener {
     clearInterval(this.sweep);
   }
 
-  peek(id: number): HallState | undefined {
-    return this.states.get(id);
+  peek(key: StreamKey): HallState | undefined {
+    return this.states.get(key);
   }
 
-  async get(id: number): Promise<HallState> {
-    const state = this.states.get(id) ?? (await this.load(id));
-    if (!state) throw new AppError('HallNotFound', `no hall ${id}`);
+  /** A hall's own stream. */
+  getHall(id: number): Promise<HallState> {
+    return this.get({ hall_id: id, showing_id: null });
+  }
+
+  async get(ref: StreamRef): Promise<HallState> {
+    const key = streamKey(ref);
+    const state = this.states.get(key) ?? (await this.load(key, ref));
+    if (!state) {
+      if (ref.showing_id === null) throw new AppError('HallNotFound', `no hall ${ref.hall_id}`);
+      throw new AppError('ShowingNotFound', `no showing ${ref.showing_id}`);
+    }
     return state;
   }
 
-  /** Reads the log now and resolves once this hall has applied everything committed so far. */
-  async catchUpNow(id: number): Promise<void> {
-    if (!this.states.has(id)) return;
-    await this.catchingUp.get(id);
-    this.catchUp(id);
-    await this.catchingUp.get(id);
+  /** Reads the log now and resolves once this stream has applied everything committed so far. */
+  async catchUpNow(key: StreamKey): Promise<void> {
+    if (!this.states.has(key)) return;
+    await this.catchingUp.get(key);
+    this.catchUp(key);
+    await this.catchingUp.get(key);
+  }
+
+  // --- The hall's current stream --------------------------------------------------------
+
+  /**
+   * The hall as hall.subscribe shows it, with its current stream loaded. Throws
+   * HallNotFound. The caller registers on `topic` and reads `current` synchronously.
+   */
+  async liveHall(hallId: number): Promise<LiveHall> {
+    // The hall's own stream is always loaded with it: it proves the hall exists and
+    // carries its deletion.
+    await this.getHall(hallId);
+    const existing = this.live.get(hallId);
+    if (existing) {
+      await this.rolling.get(hallId);
+      await this.get(this.refOf(existing.current)!);
+      return existing;
+    }
+    const showingId = this.deps.currentShowing(hallId);
+    let current: StreamKey = `hall:${hallId}`;
+    if (showingId !== null) {
+      // A showing cancelled or deleted a moment ago: the hall's own map until the schedule says otherwise.
+      const state = await this.get({ hall_id: hallId, showing_id: showingId }).catch(() => null);
+      if (state && state.id === hallId) current = state.key;
+    }
+    const made = this.live.get(hallId) ?? { id: hallId, topic: new Topic(hallTopic(hallId), 'hall.subscribe'), current };
+    this.live.set(hallId, made);
+    return made;
+  }
+
+  currentState(live: LiveHall): HallState | undefined {
+    return this.states.get(live.current);
+  }
+
+  /**
+   * The hall's current showing changed (the schedule says so): load the new stream, then
+   * switch the hall's topic to it and push one snapshot. Halls nobody follows here are
+   * forgotten instead. Rollovers of one hall run one at a time.
+   */
+  rollover(hallId: number): Promise<void> {
+    const previous = this.rolling.get(hallId) ?? Promise.resolve();
+    const run = previous.then(() => this.rollOnce(hallId));
+    const tracked = run
+      .catch((error: unknown) => {
+        this.deps.logger.error('hall rollover failed; retrying', { hall: hallId, error: String(error) });
+        setTimeout(() => void this.rollover(hallId), RETRY_MS).unref();
+      })
+      .finally(() => {
+        if (this.rolling.get(hallId) === tracked) this.rolling.delete(hallId);
+      });
+    this.rolling.set(hallId, tracked);
+    return tracked;
+  }
+
+  private async rollOnce(hallId: number): Promise<void> {
+    const live = this.live.get(hallId);
+    if (!live) return;
+    if (live.topic.size === 0) {
+      this.live.delete(hallId);
+      return;
+    }
+    const showingId = this.deps.currentShowing(hallId);
+    const ref: StreamRef = { hall_id: hallId, showing_id: showingId };
+    if (streamKey(ref) === live.current) return;
+    const state = showingId === null ? await this.getHall(hallId) : await this.get(ref).catch(() => this.getHall(hallId));
+    // The schedule may have moved again while the stream loaded: the next run follows it.
+    if (this.deps.currentShowing(hallId) !== showingId || live.current === state.key) return;
+    live.current = state.key;
+    live.topic.publish('snapshot', { ...state.view(), reason: 'rollover' });
+    this.deps.onCounts(state);
   }
 
   // --- ChangeSink: this process's own commits -------------------------------------------
 
-  writeStarted(hallId: number): void {
-    this.localWrites.set(hallId, (this.localWrites.get(hallId) ?? 0) + 1);
+  writeStarted(key: StreamKey): void {
+    this.localWrites.set(key, (this.localWrites.get(key) ?? 0) + 1);
   }
 
-  writeFinished(hallId: number, change: CommittedChange | null): void {
-    const left = (this.localWrites.get(hallId) ?? 1) - 1;
-    if (left > 0) this.localWrites.set(hallId, left);
-    else this.localWrites.delete(hallId);
-    if (change) this.deliver(change);
+  writeFinished(key: StreamKey, change: CommittedChange | null, others: CommittedChange[]): void {
+    const left = (this.localWrites.get(key) ?? 1) - 1;
+    if (left > 0) this.localWrites.set(key, left);
+    else this.localWrites.delete(key);
+    if (change) this.deliver(key, change);
+    // Maintenance moved other streams in the same commit: deliver them now too (any that
+    // is not loaded, or whose earlier versions are still on their way, catches up).
+    for (const other of others) this.deliver(streamKey(other), other);
     // A write that committed nothing hides nothing: what was notified meanwhile came
     // from elsewhere, so read it now rather than wait for the other writes to end.
-    if (left === 0 || change === null) this.catchUpIfBehind(hallId);
+    if (left === 0 || change === null) this.catchUpIfBehind(key);
   }
 
   // --- SeatChangeListener: commits announced by NOTIFY (ours and other processes') -------
 
-  committed(hallId: number, version: number): void {
-    this.notified.set(hallId, Math.max(version, this.notified.get(hallId) ?? 0));
-    if (!this.states.has(hallId)) {
-      // Load it so the cinema list's counts follow changes made elsewhere.
-      this.load(hallId).catch((error: unknown) => this.deps.logger.error('hall load failed', { hall: hallId, error: String(error) }));
+  committed(key: StreamKey, version: number): void {
+    this.notified.set(key, Math.max(version, this.notified.get(key) ?? 0));
+    if (!this.states.has(key)) {
+      // Load it so the lists' counts follow changes made elsewhere.
+      this.load(key).catch((error: unknown) => this.deps.logger.error('stream load failed', { stream: key, error: String(error) }));
       return;
     }
     // Our own commits arrive here too; while one is in flight its result is about to be
     // delivered without a read, so wait for it before reading the log.
-    if ((this.localWrites.get(hallId) ?? 0) === 0) this.catchUpIfBehind(hallId);
+    if ((this.localWrites.get(key) ?? 0) === 0) this.catchUpIfBehind(key);
   }
 
   resync(): Promise<void> {
-    for (const id of this.states.keys()) this.catchUp(id);
+    for (const key of this.states.keys()) this.catchUp(key);
     return Promise.all(this.catchingUp.values()).then(() => undefined);
   }
 
@@ -107,70 +207,113 @@ export class HallStore implements ChangeSink, SeatChangeListener {
 
   /** A hall was renamed, created or deleted somewhere: follow it and tell its subscribers. */
   async refreshHall(id: number): Promise<void> {
-    await this.loading.get(id)?.catch(() => undefined);
-    if (!this.states.has(id)) return;
-    const row = await this.deps.loadHall(id);
-    const state = this.states.get(id);
+    for (const state of [...this.states.values()]) if (state.id === id) await this.refreshStream(state.key);
+  }
+
+  /** A showing was moved, renamed or cancelled: its stream's snapshot carries it. */
+  refreshShowing(id: number): Promise<void> {
+    return this.refreshStream(`showing:${id}`);
+  }
+
+  private async refreshStream(key: StreamKey): Promise<void> {
+    await this.loading.get(key)?.catch(() => undefined);
+    const ref = this.refs.get(key);
+    if (!ref || !this.states.has(key)) return;
+    const row = await this.deps.loadStream(ref);
+    const state = this.states.get(key);
     if (!state) return;
     if (!row) return this.dropDeleted(state);
     state.updateCatalog(row);
-    state.topic.publish('snapshot', state.snapshot());
-    this.catchUp(id);
+    const view = { ...state.view(), reason: 'changed' };
+    state.topic?.publish('snapshot', view);
+    const live = this.live.get(state.id);
+    if (live?.current === key) live.topic.publish('snapshot', view);
+    this.catchUp(key);
   }
 
   /** Cinema renamed: its halls carry the cinema's name. */
   async refreshCinema(cinemaId: number): Promise<void> {
-    for (const state of [...this.states.values()]) if (state.cinemaId === cinemaId) await this.refreshHall(state.id);
+    for (const state of [...this.states.values()]) if (state.cinemaId === cinemaId) await this.refreshStream(state.key);
   }
 
   /** Seat type edited: any hall may use it. */
   async refreshAll(): Promise<void> {
-    for (const id of [...this.states.keys()]) await this.refreshHall(id);
+    for (const key of [...this.states.keys()]) await this.refreshStream(key);
   }
 
   private dropDeleted(state: HallState): void {
-    this.states.delete(state.id);
-    this.pending.delete(state.id);
-    this.notified.delete(state.id);
+    this.forget(state.key);
     this.deps.metrics.hallsLoaded.set(this.states.size);
-    state.topic.publish('update', { id: state.id, deleted: true });
-    for (const subscriber of [...state.topic.subscribers]) subscriber.connection.removeSubscription(subscriber.eid);
+    if (state.topic) {
+      state.topic.publish('update', { id: state.showingId, deleted: true });
+      for (const subscriber of [...state.topic.subscribers]) subscriber.connection.removeSubscription(subscriber.eid);
+    }
+    const live = this.live.get(state.id);
+    if (!live) return;
+    if (state.showingId === null) {
+      // The hall is gone, with its showings.
+      this.live.delete(state.id);
+      live.topic.publish('update', { id: state.id, deleted: true });
+      for (const subscriber of [...live.topic.subscribers]) subscriber.connection.removeSubscription(subscriber.eid);
+    } else if (live.current === state.key) {
+      void this.rollover(state.id);
+    }
+  }
+
+  private forget(key: StreamKey): void {
+    this.states.delete(key);
+    this.refs.delete(key);
+    this.pending.delete(key);
+    this.notified.delete(key);
   }
 
   // --- Loading and ordering -------------------------------------------------------------
 
-  private load(id: number): Promise<HallState | null> {
-    let loading = this.loading.get(id);
+  private refOf(key: StreamKey): StreamRef | undefined {
+    const known = this.refs.get(key);
+    if (known) return known;
+    // A hall's key names its stream completely; a showing's hall is learnt from its row.
+    if (key.startsWith('hall:')) return { hall_id: Number(key.slice(5)), showing_id: null };
+    return undefined;
+  }
+
+  private load(key: StreamKey, known?: StreamRef): Promise<HallState | null> {
+    let loading = this.loading.get(key);
     if (!loading) {
-      loading = this.deps.loadHall(id).then((row) => {
+      // A showing's row names its hall; until then the id alone finds it (hall_id 0 is "any").
+      const ref = known ?? this.refOf(key) ?? { hall_id: 0, showing_id: Number(key.slice('showing:'.length)) };
+      loading = this.deps.loadStream(ref).then((row) => {
         if (!row) return null;
-        const state = this.states.get(id) ?? new HallState(row, this.deps.historySize, this.deps.epoch);
-        this.states.set(id, state);
+        const state = this.states.get(key) ?? new HallState(row, this.deps.historySize, this.deps.epoch);
+        if (state.key !== key) return null;
+        this.states.set(key, state);
+        this.refs.set(key, state.ref);
         this.evictIdle();
         this.deps.metrics.hallsLoaded.set(this.states.size);
-        this.deps.onCounts(id, state.version, state.totals);
+        this.deps.onCounts(state);
         // A change committed while the load ran may be neither in the row nor delivered.
-        this.catchUp(id);
+        this.catchUp(key);
         return state;
       });
-      loading.finally(() => this.loading.delete(id)).catch(() => undefined);
-      this.loading.set(id, loading);
+      loading.finally(() => this.loading.delete(key)).catch(() => undefined);
+      this.loading.set(key, loading);
     }
     return loading;
   }
 
-  private deliver(change: CommittedChange): void {
-    const state = this.states.get(change.hall_id);
+  private deliver(key: StreamKey, change: CommittedChange): void {
+    const state = this.states.get(key);
+    // Not loaded here: its NOTIFY loads it (committed()).
     if (!state || change.version <= state.version) return;
     if (change.version > state.version + 1) {
-      let waiting = this.pending.get(state.id);
-      if (!waiting) this.pending.set(state.id, (waiting = new Map()));
+      let waiting = this.pending.get(key);
+      if (!waiting) this.pending.set(key, (waiting = new Map()));
       waiting.set(change.version, change);
-      this.catchUp(state.id);
+      this.catchUp(key);
       return;
     }
     this.apply(state, change);
-    const waiting = this.pending.get(state.id);
+    const waiting = this.pending.get(key);
     let next: CommittedChange | undefined;
     while (waiting && (next = waiting.get(state.version + 1))) {
       waiting.delete(next.version);
@@ -178,64 +321,68 @@ export class HallStore implements ChangeSink, SeatChangeListener {
     }
     if (waiting) {
       for (const version of waiting.keys()) if (version <= state.version) waiting.delete(version);
-      if (waiting.size === 0) this.pending.delete(state.id);
+      if (waiting.size === 0) this.pending.delete(key);
     }
-    this.deps.onCounts(state.id, state.version, state.totals);
+    this.deps.onCounts(state);
   }
 
   private apply(state: HallState, change: CommittedChange): void {
-    state.apply(change);
+    const entry = state.apply(change);
+    if (state.topic && state.topic.size > 0) state.topic.publishPush(entry.push(state.topic.type));
+    const live = this.live.get(state.id);
+    if (live && live.current === state.key && live.topic.size > 0) live.topic.publishPush(entry.push(live.topic.type));
     // The change's database timestamp (every seat of a change has the same one) to now:
     // on another instance this includes the NOTIFY and the log read.
     const committedAt = change.seats[0] ? Date.parse(change.seats[0].updated_at) : Number.NaN;
     if (!Number.isNaN(committedAt)) this.deps.metrics.commitToPushSeconds.observe(Math.max(0, Date.now() - committedAt) / 1_000);
   }
 
-  private catchUpIfBehind(hallId: number): void {
-    const state = this.states.get(hallId);
-    if (state && (this.notified.get(hallId) ?? 0) > state.version) this.catchUp(hallId);
+  private catchUpIfBehind(key: StreamKey): void {
+    const state = this.states.get(key);
+    if (state && (this.notified.get(key) ?? 0) > state.version) this.catchUp(key);
   }
 
-  /** One read of the durable log per hall at a time; a request meanwhile runs one more. */
-  private catchUp(hallId: number): void {
-    if (this.catchingUp.has(hallId)) {
-      this.catchUpAgain.add(hallId);
+  /** One read of the durable log per stream at a time; a request meanwhile runs one more. */
+  private catchUp(key: StreamKey): void {
+    if (this.catchingUp.has(key)) {
+      this.catchUpAgain.add(key);
       return;
     }
     // Checked here, not only in the loop: a run that ended before its first await would
     // clear its entry before it is set, leaving a finished promise that blocks every later run.
-    if (!this.states.has(hallId)) return;
+    if (!this.states.has(key)) return;
     const run = async () => {
       try {
         do {
-          const state = this.states.get(hallId);
+          const state = this.states.get(key);
           if (!state) return;
-          const changes = await this.deps.changesAfter(hallId, state.version);
+          const changes = await this.deps.changesAfter(state.ref, state.version);
           this.deps.metrics.catchUps.inc();
           this.deps.metrics.catchUpEvents.inc(changes.length);
-          for (const change of changes) this.deliver(change);
-        } while (this.catchUpAgain.delete(hallId));
+          for (const change of changes) this.deliver(key, change);
+        } while (this.catchUpAgain.delete(key));
       } catch (error) {
-        this.deps.logger.error('hall catch-up failed; retrying', { hall: hallId, error: String(error) });
-        setTimeout(() => this.catchUp(hallId), RETRY_MS).unref();
+        this.deps.logger.error('stream catch-up failed; retrying', { stream: key, error: String(error) });
+        setTimeout(() => this.catchUp(key), RETRY_MS).unref();
       } finally {
         // Cleared in the same turn as the last check of catchUpAgain: no request can fall between.
-        this.catchingUp.delete(hallId);
+        this.catchingUp.delete(key);
       }
     };
-    this.catchingUp.set(hallId, run());
+    this.catchingUp.set(key, run());
   }
 
   private evictIdle(): void {
     const max = this.deps.maxIdleHalls ?? 2_000;
     if (this.states.size <= max) return;
-    for (const [id, state] of this.states) {
+    const inUse = new Set<StreamKey>();
+    for (const live of this.live.values()) {
+      inUse.add(live.current);
+      inUse.add(`hall:${live.id}`);
+    }
+    for (const [key, state] of this.states) {
       if (this.states.size <= max) break;
-      if (state.topic.size === 0 && !this.localWrites.has(id)) {
-        this.states.delete(id);
-        this.pending.delete(id);
-        this.notified.delete(id);
-      }
+      if ((state.topic?.size ?? 0) === 0 && !inUse.has(key) && !this.localWrites.has(key)) this.forget(key);
     }
   }
 }

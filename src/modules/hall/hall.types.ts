@@ -6,8 +6,17 @@ import { timestampSchema } from '../../core/protocol/schemas.js';
 import { seatStatusChangeSchema, seatStatusOutSchema, seatTypeViewSchema, statusCountsSchema } from '../seat/index.js';
 
 export const hallIdSchema = z.object({ id });
-/** `epoch` with `since_version`: resume only within that database history, else a snapshot. */
-export const hallSubscribeSchema = z.object({ id, since_version: int4Schema.optional(), epoch: z.string().min(1).max(64).optional() });
+/**
+ * `epoch` with `since_version`: resume only within that database history, else a snapshot.
+ * `showing_id`: the seat map the version belongs to (the snapshot's `showing.id`, null for
+ * the hall's own); a resume of another map than the hall's current one gets a snapshot.
+ */
+export const hallSubscribeSchema = z.object({
+  id,
+  since_version: int4Schema.optional(),
+  epoch: z.string().min(1).max(64).optional(),
+  showing_id: id.nullable().optional(),
+});
 /** By hall id, or by the subscribe request's eid (the reference client's `sub_eid`). */
 export const hallUnsubscribeSchema = z.union([z.object({ id }), z.object({ sub_eid: z.string().min(1).max(128) })]);
 export const hallNameSchema = nameSchema(80);
@@ -39,7 +48,19 @@ const seatTypeCountsSchema = z.strictObject({
 });
 export type SeatTypeCountsView = z.output<typeof seatTypeCountsSchema>;
 
-/** The `hall.get` / snapshot shape. */
+export const SHOWING_STATUSES = ['scheduled', 'cancelled'] as const;
+/** The showing a seat map belongs to. */
+export const showingSummarySchema = z.strictObject({
+  id,
+  hall_id: id,
+  title: z.string(),
+  starts_at: timestampSchema,
+  ends_at: timestampSchema,
+  status: z.enum(SHOWING_STATUSES),
+});
+export type ShowingSummary = z.output<typeof showingSummarySchema>;
+
+/** The `hall.get` / snapshot shape: one seat map of the hall (its own, or a showing's). */
 export const hallViewSchema = z.strictObject({
   id,
   cinema_id: id,
@@ -47,9 +68,12 @@ export const hallViewSchema = z.strictObject({
   name: z.string(),
   rows: z.number().int().positive(),
   places: z.number().int().positive(),
+  /** The version of this seat map (the showing's, or the hall's own). */
   version: z.number().int().min(0),
   /** The database's epoch: send it back with since_version to resume. */
   epoch: z.string(),
+  /** The showing this seat map belongs to; null for the hall's own. */
+  showing: showingSummarySchema.nullable(),
   seats: z.array(seatViewSchema),
   seat_types: z.array(seatTypeCountsSchema),
 });
@@ -58,6 +82,7 @@ export type HallView = z.output<typeof hallViewSchema>;
 /** One `update` push: one committed version. Array elements carry ids (clients deep-merge by id). */
 export const hallUpdateSchema = z.strictObject({
   id,
+  showing_id: id.nullable(),
   version: z.number().int().positive(),
   seats: z.array(seatStatusChangeSchema),
   seat_types: z.array(z.strictObject({ id, seats: statusCountsSchema })),
@@ -65,7 +90,10 @@ export const hallUpdateSchema = z.strictObject({
 export type HallUpdate = z.output<typeof hallUpdateSchema>;
 
 /** The reply to a subscribe that resumes: the missed versions follow as `update` pushes. */
-export const hallResumedSchema = z.strictObject({ id, version: z.number().int().min(0), resumed: z.literal(true) });
+export const hallResumedSchema = z.strictObject({ id, showing_id: id.nullable(), version: z.number().int().min(0), resumed: z.literal(true) });
+
+/** A `snapshot` push: the hall moved to another seat map (`rollover`: its showing began or ended) or was edited (`changed`). */
+export const hallSnapshotPushSchema = hallViewSchema.extend({ reason: z.enum(['rollover', 'changed']) });
 
 export const hallRenamedSchema = z.strictObject({ id, name: z.string() });
 
@@ -81,6 +109,7 @@ export const layoutPreviewSchema = z.strictObject({
   seats: z.array(layoutSeatSchema),
 });
 
+/** One seat map as loaded: the hall, and the showing when it is a showing's. */
 export interface HallRow {
   id: number;
   cinema_id: number;
@@ -89,6 +118,7 @@ export interface HallRow {
   rows: number;
   places: number;
   version: number;
+  showing: ShowingSummary | null;
   seats: (Omit<SeatView, 'seat_type'> & { seat_type_id: number })[];
   seat_types: { id: number; name: string; color: string }[];
 }

@@ -3,11 +3,12 @@
 import type { Logger } from '../../core/logger.js';
 import type { Metrics } from '../../core/metrics.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import type { ChangeLog, StatusCounts } from '../seat/index.js';
+import type { ChangeLog } from '../seat/index.js';
 import { createHallHandlers } from './hall.controller.js';
 
 import { createHallModel } from './hall.model.js';
 import { createHallService } from './hall.service.js';
+import type { HallState } from './hall.state.js';
 import { HallStore } from './hall.store.js';
 import { createHallSubscriptions } from './hall.subscription.js';
 
@@ -15,7 +16,21 @@ export { hallMessages } from './hall.controller.js';
 
 export { hallLayoutSpecSchema, layoutBounds, layoutHall, type HallLayoutSpec, type LayoutSeat } from './hall.layout.js';
 export type { HallStore } from './hall.store.js';
-export type { HallUpdate, HallView, SeatTypeCountsView, SeatView } from './hall.types.js';
+export { showingTopic, type HallState } from './hall.state.js';
+export type { HallSubscriptions } from './hall.subscription.js';
+export {
+  hallResumedSchema,
+  hallSnapshotPushSchema,
+  hallUpdateSchema,
+  hallViewSchema,
+  SHOWING_STATUSES,
+  showingSummarySchema,
+  type HallUpdate,
+  type HallView,
+  type SeatTypeCountsView,
+  type SeatView,
+  type ShowingSummary,
+} from './hall.types.js';
 
 export interface HallModuleDeps {
   prisma: PrismaClient;
@@ -26,31 +41,40 @@ export interface HallModuleDeps {
   epoch: string;
   /** The seat module's durable change log: catch-up and resume read it. */
   changeLog: ChangeLog;
-  onCounts(hallId: number, version: number, totals: StatusCounts): void;
+  /** Every stream's counts after each version (see HallStore). */
+  onCounts(state: HallState): void;
+  /** The hall's current showing now, from the schedule (null: its own map). */
+  currentShowing(hallId: number): number | null;
   announce(what: string): Promise<void>;
 }
 
 export function createHallModule(deps: HallModuleDeps) {
   const model = createHallModel(deps.prisma);
   const store = new HallStore({
-    loadHall: model.loadHall,
+    loadStream: model.loadStream,
     changesAfter: deps.changeLog.changesAfter,
     historySize: deps.historySize,
     epoch: deps.epoch,
     logger: deps.logger,
     metrics: deps.metrics,
     onCounts: deps.onCounts,
+    currentShowing: deps.currentShowing,
   });
   const service = createHallService(model, store, deps.announce);
+  const subscriptions = createHallSubscriptions(store, deps.changeLog);
   return {
     store,
-    handlers: createHallHandlers(service, createHallSubscriptions(store, deps.changeLog)),
+    /** showing.subscribe is the showing module's message; it subscribes through these. */
+    subscriptions,
+    handlers: createHallHandlers(service, subscriptions),
     /** An admin change announced on the catalog channel (`hall:<id>`, `cinema:<id>`, `seat_type:<id>`). */
     catalogChanged(what: string): Promise<void> {
       const [kind, id] = what.split(':');
       if (kind === 'hall') return store.refreshHall(Number(id));
       if (kind === 'cinema') return store.refreshCinema(Number(id));
-      return store.refreshAll();
+      if (kind === 'seat_type') return store.refreshAll();
+      // Schedule changes are the showing module's.
+      return Promise.resolve();
     },
   };
 }

@@ -13,6 +13,7 @@ export { seatMessages } from './seat.controller.js';
 export { listenForSeatChanges, type SeatChangeListener } from './seat.listener.js';
 export type { ChangeSink } from './seat.service.js';
 export { createChangeLog, type ChangeLog } from './seat.change-log.js';
+export { parseStreamNotification, streamKey, type StreamKey, type StreamRef } from './seat.stream.js';
 export * from './seat.types.js';
 
 export function createSeatModule(deps: {
@@ -21,9 +22,10 @@ export function createSeatModule(deps: {
   groupCommit: GroupCommitOptions;
   sink: ChangeSink;
   onCatalogChanged: (what: string) => Promise<void>;
+  currentShowing(hallId: number): number | null;
 }) {
   const model = createSeatModel(deps.prisma, deps.sql, deps.groupCommit, CHANNELS.hallChanged);
-  const service = createSeatService(model, deps.sink, deps.onCatalogChanged);
+  const service = createSeatService({ model, sink: deps.sink, onCatalogChanged: deps.onCatalogChanged, currentShowing: deps.currentShowing });
   return {
     handlers: createSeatHandlers(service),
   };

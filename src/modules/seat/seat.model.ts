@@ -3,10 +3,12 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import { isDatabaseUnavailable } from '../../core/db/unavailable.js';
 import { GroupCommit, type GroupCommitOptions } from './seat.group-commit.js';
-import type { CommittedChange, HistoryEntry, SeatStatus, SeatTypeView } from './seat.types.js';
+import type { CommittedChange, HistoryEntry, SeatChange, SeatStatus, SeatTypeView } from './seat.types.js';
 
 export interface MarkSeatsChange {
   hallId: number;
+  /** null: the hall's own stream. */
+  showingId: number | null;
   seats: { seat_id: number; status: SeatStatus }[];
   userId: number | null;
   expectedVersion: number | undefined;
@@ -14,25 +16,38 @@ export interface MarkSeatsChange {
 }
 
 export interface MarkSeatsResult {
-  /** The new hall version, or null when nothing was written. */
+  /** The named stream's new version, or null when nothing was written to it. */
   version: number | null;
-  /** The hall's version once this change was applied or refused (read under its lock). */
+  /** Its version once this change was applied or refused (read under the hall's lock). */
   current: number | null;
   hallExists: boolean;
+  /** For a change naming a showing: whether it could take the change. */
+  showing: 'ok' | 'not_found' | 'cancelled' | 'ended' | null;
   /** Seats of the request that belong to the hall. */
   found: number;
   /** Seats whose status actually differs (a no-op is not an event). */
   changed: number;
-  seats: { id: number; old_status: SeatStatus; status: SeatStatus; updated_at: Date }[];
+  seats: SeatChange[];
+  /** Other streams this change moved: a seat entering or leaving maintenance changes the hall's own stream and every showing of the hall that has not ended. */
+  others: CommittedChange[];
 }
+
+type OutcomeSeat = { id: number; old_status: SeatStatus; status: SeatStatus; updated_at: string };
 
 interface MarkSeatsOutcome {
   version: number | null;
   current: number | null;
   hall_exists: boolean;
+  showing: MarkSeatsResult['showing'];
   found: number;
   changed: number;
-  seats: { id: number; old_status: SeatStatus; status: SeatStatus; updated_at: string }[];
+  seats: OutcomeSeat[];
+  others: { hall_id: number; showing_id: number | null; version: number; seats: OutcomeSeat[] }[];
+}
+
+/** The database writes timestamps as `2026-12-01T17:14:36.35+00:00`; the wire has `toISOString()`. */
+function seatChanges(seats: OutcomeSeat[]): SeatChange[] {
+  return seats.map((s) => ({ id: s.id, old_status: s.old_status, status: s.status, updated_at: new Date(s.updated_at).toISOString() }));
 }
 
 /** Runs one raw statement on the database's own connections (Database.sql). */
@@ -47,15 +62,23 @@ const MARK_SEATS_SQL = 'SELECT mark_seats($1::jsonb, $2) AS outcomes';
 
 export function createSeatModel(prisma: PrismaClient, sql: RawSql, groupCommit: GroupCommitOptions, channel: string) {
   const writes = new GroupCommit<MarkSeatsChange, MarkSeatsResult>(async (changes) => {
-    const payload = changes.map((c) => ({ hall_id: c.hallId, seats: c.seats, expected_version: c.expectedVersion ?? null, user_id: c.userId }));
+    const payload = changes.map((c) => ({
+      hall_id: c.hallId,
+      showing_id: c.showingId,
+      seats: c.seats,
+      expected_version: c.expectedVersion ?? null,
+      user_id: c.userId,
+    }));
     const rows = await sql<{ outcomes: MarkSeatsOutcome[] }>(MARK_SEATS_SQL, [JSON.stringify(payload), channel]);
     return (rows[0]?.outcomes ?? []).map((o) => ({
       version: o.version,
       current: o.current,
       hallExists: o.hall_exists,
+      showing: o.showing,
       found: Number(o.found),
       changed: Number(o.changed),
-      seats: o.seats.map((s) => ({ ...s, updated_at: new Date(s.updated_at) })),
+      seats: seatChanges(o.seats),
+      others: o.others.map((other) => ({ hall_id: other.hall_id, showing_id: other.showing_id, version: other.version, seats: seatChanges(other.seats) })),
     }));
   }, { ...groupCommit, retryAlone: (error) => !isDatabaseUnavailable(error) });
 
@@ -65,10 +88,10 @@ export function createSeatModel(prisma: PrismaClient, sql: RawSql, groupCommit: 
       return writes.submit({ ...change, seatCount: change.seats.length });
     },
 
-    async history(hallId: number, limit: number, beforeVersion: number | undefined): Promise<HistoryEntry[]> {
-      const events = await prisma.seatEvent.findMany({
-        where: { hall_id: hallId, ...(beforeVersion !== undefined ? { version: { lt: beforeVersion } } : {}) },
-        orderBy: [{ version: 'desc' }, { seat_id: 'asc' }],
+    async history(hallId: number, showingId: number | null, limit: number, beforeVersion: number | undefined): Promise<HistoryEntry[]> {
+      const version = beforeVersion !== undefined ? { version: { lt: beforeVersion } } : {};
+      const query = {
+        orderBy: [{ version: 'desc' as const }, { seat_id: 'asc' as const }],
         take: limit,
         select: {
           version: true,
@@ -79,7 +102,11 @@ export function createSeatModel(prisma: PrismaClient, sql: RawSql, groupCommit: 
           seat: { select: { row: true, place: true } },
           user: { select: { username: true } },
         },
-      });
+      } satisfies Prisma.SeatEventFindManyArgs & Prisma.ShowingEventFindManyArgs;
+      const events =
+        showingId === null
+          ? await prisma.seatEvent.findMany({ where: { hall_id: hallId, ...version }, ...query })
+          : await prisma.showingEvent.findMany({ where: { showing_id: showingId, showing: { hall_id: hallId }, ...version }, ...query });
       return events.map((e) => ({
         version: e.version,
         seat_id: e.seat_id,
@@ -90,6 +117,10 @@ export function createSeatModel(prisma: PrismaClient, sql: RawSql, groupCommit: 
         username: e.user?.username ?? null,
         at: e.created_at.toISOString(),
       }));
+    },
+
+    async showingExists(hallId: number, showingId: number): Promise<boolean> {
+      return (await prisma.showing.count({ where: { id: showingId, hall_id: hallId } })) > 0;
     },
 
     async hallExists(hallId: number): Promise<boolean> {

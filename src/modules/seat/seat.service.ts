@@ -6,24 +6,40 @@ import { isUniqueViolation } from '../../core/db/prisma-errors.js';
 import { AppError } from '../../core/errors.js';
 import type { Session } from '../../core/session.js';
 import type { SeatModel } from './seat.model.js';
+import { streamKey, type StreamKey } from './seat.stream.js';
 import type { CommittedChange, HallHistoryInput, MarkSeatsInput, MarkSeatsReply, SeatTypeView } from './seat.types.js';
 
-/** Where committed changes go in this process (the hall state store). */
+/** Where committed changes go in this process (the hall store). */
 export interface ChangeSink {
-  writeStarted(hallId: number): void;
-  /** `change` is null when nothing committed (error, no-op, conflict). */
-  writeFinished(hallId: number, change: CommittedChange | null): void;
+  writeStarted(stream: StreamKey): void;
+  /** `change` is null when nothing committed to the stream (error, no-op, conflict); `others` are the other streams the change moved. */
+  writeFinished(stream: StreamKey, change: CommittedChange | null, others: CommittedChange[]): void;
 }
 
-export function createSeatService(model: SeatModel, sink: ChangeSink, onCatalogChanged: (what: string) => Promise<void>) {
+export interface SeatServiceDeps {
+  model: SeatModel;
+  sink: ChangeSink;
+  onCatalogChanged: (what: string) => Promise<void>;
+  /** The hall's current showing (running, or next within the lead time), null for none: where a change naming no showing goes. */
+  currentShowing(hallId: number): number | null;
+}
+
+export function createSeatService({ model, sink, onCatalogChanged, currentShowing }: SeatServiceDeps) {
   return {
     async markSeats(input: MarkSeatsInput, session: Session): Promise<MarkSeatsReply> {
       const hallId = input.hall_id;
-      sink.writeStarted(hallId);
+      const showingId = input.showing_id === undefined ? currentShowing(hallId) : input.showing_id;
+      const key = streamKey({ hall_id: hallId, showing_id: showingId });
+      sink.writeStarted(key);
       let change: CommittedChange | null = null;
+      let others: CommittedChange[] = [];
       try {
-        const result = await model.markSeats({ hallId, seats: input.seats, userId: session.userId, expectedVersion: input.expected_version });
+        const result = await model.markSeats({ hallId, showingId, seats: input.seats, userId: session.userId, expectedVersion: input.expected_version });
+        others = result.others;
         if (!result.hallExists) throw new AppError('HallNotFound', `no hall ${hallId}`);
+        if (result.showing === 'not_found') throw new AppError('ShowingNotFound', `hall ${hallId} has no showing ${showingId}`);
+        if (result.showing === 'cancelled') throw new AppError('ShowingCancelled', `showing ${showingId} is cancelled`);
+        if (result.showing === 'ended') throw new AppError('ShowingEnded', `showing ${showingId} has ended`);
         if (result.found < input.seats.length) {
           throw new AppError('SeatNotFound', 'a seat does not belong to this hall; nothing was changed');
         }
@@ -31,27 +47,28 @@ export function createSeatService(model: SeatModel, sink: ChangeSink, onCatalogC
           // Nothing written: a no-op, or a conflict. `current` was read under the hall's lock.
           const current = result.current ?? 0;
           if (input.expected_version !== undefined && input.expected_version !== current) {
-            throw new AppError('VersionConflict', `the hall is at version ${current}`, { version: current });
+            throw new AppError('VersionConflict', `the seat map is at version ${current}`, { version: current });
           }
-          return { id: hallId, version: current, seats: [] };
+          return { id: hallId, showing_id: showingId, version: current, seats: [] };
         }
-        change = {
-          hall_id: hallId,
-          version: result.version,
-          seats: result.seats.map((s) => ({ id: s.id, old_status: s.old_status, status: s.status, updated_at: s.updated_at.toISOString() })),
-        };
-        return { id: hallId, version: change.version, seats: change.seats.map(({ id, status, updated_at }) => ({ id, status, updated_at })) };
+        change = { hall_id: hallId, showing_id: showingId, version: result.version, seats: result.seats };
+        return { id: hallId, showing_id: showingId, version: change.version, seats: change.seats.map(({ id, status, updated_at }) => ({ id, status, updated_at })) };
       } finally {
-        sink.writeFinished(hallId, change);
+        sink.writeFinished(key, change, others);
       }
     },
 
     async history(input: HallHistoryInput) {
       if (!(await model.hallExists(input.hall_id))) throw new AppError('HallNotFound', `no hall ${input.hall_id}`);
-      const events = await model.history(input.hall_id, input.limit, input.before_version);
+      const showingId = input.showing_id ?? null;
+      if (showingId !== null && !(await model.showingExists(input.hall_id, showingId))) {
+        throw new AppError('ShowingNotFound', `hall ${input.hall_id} has no showing ${showingId}`);
+      }
+      const events = await model.history(input.hall_id, showingId, input.limit, input.before_version);
       const oldest = events.at(-1)?.version;
       return {
         hall_id: input.hall_id,
+        showing_id: showingId,
         events,
         // Pages end at a version boundary: a version's events never straddle two pages
         // unless one version alone exceeds the limit.

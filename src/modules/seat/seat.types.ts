@@ -20,9 +20,15 @@ const seatStatusSchema = z.preprocess(
   z.enum(SEAT_STATUSES),
 );
 
-const singleSeatSchema = z.object({ hall_id: id, seat_id: id, status: seatStatusSchema });
+/**
+ * Which seat map of the hall: a showing's id, `null` for the hall's own map, absent for
+ * the hall's current one (its running or next showing, else its own: what hall.subscribe shows).
+ */
+const showingTarget = id.nullable().optional();
+const singleSeatSchema = z.object({ hall_id: id, showing_id: showingTarget, seat_id: id, status: seatStatusSchema });
 const batchSchema = z.object({
   hall_id: id,
+  showing_id: showingTarget,
   seats: z
     .array(z.object({ seat_id: id, status: seatStatusSchema }))
     .min(1)
@@ -35,12 +41,14 @@ const batchSchema = z.object({
 export const markSeatsSchema = z.union([batchSchema, singleSeatSchema]).transform((input) =>
   'seats' in input
     ? input
-    : { hall_id: input.hall_id, seats: [{ seat_id: input.seat_id, status: input.status }], expected_version: undefined },
+    : { hall_id: input.hall_id, showing_id: input.showing_id, seats: [{ seat_id: input.seat_id, status: input.status }], expected_version: undefined },
 );
 export type MarkSeatsInput = z.output<typeof markSeatsSchema>;
 
 export const hallHistorySchema = z.object({
   hall_id: id,
+  /** A showing of the hall; absent or null: the hall's own stream. */
+  showing_id: id.nullable().optional(),
   limit: z.number().int().min(1).max(500).default(50),
   before_version: int4Schema.min(1).optional(),
 });
@@ -60,9 +68,11 @@ export interface SeatChange {
   updated_at: string;
 }
 
-/** One committed change of a hall: exactly one hall version. */
+/** One committed change of a stream (a hall's own seat map, or a showing's): exactly one version. */
 export interface CommittedChange {
   hall_id: number;
+  /** null: the hall's own stream. */
+  showing_id: number | null;
   version: number;
   seats: SeatChange[];
 }
@@ -72,7 +82,13 @@ export interface CommittedChange {
 /** A seat's new status in a reply or push: array elements carry ids (clients deep-merge by id). */
 export const seatStatusChangeSchema = z.strictObject({ id, status: seatStatusOutSchema, updated_at: timestampSchema });
 
-export const markSeatsReplySchema = z.strictObject({ id, version: z.number().int().min(0), seats: z.array(seatStatusChangeSchema) });
+/** `version` is the version of the seat map that was written: the showing's, or the hall's own (`showing_id: null`). */
+export const markSeatsReplySchema = z.strictObject({
+  id,
+  showing_id: id.nullable(),
+  version: z.number().int().min(0),
+  seats: z.array(seatStatusChangeSchema),
+});
 export type MarkSeatsReply = z.output<typeof markSeatsReplySchema>;
 
 const historyEntrySchema = z.strictObject({
@@ -89,6 +105,7 @@ export type HistoryEntry = z.output<typeof historyEntrySchema>;
 
 export const hallHistoryReplySchema = z.strictObject({
   hall_id: id,
+  showing_id: id.nullable(),
   events: z.array(historyEntrySchema),
   next_before_version: z.number().int().positive().nullable(),
 });

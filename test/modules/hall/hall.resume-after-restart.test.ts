@@ -37,7 +37,7 @@ describe('hall resume after a restart', () => {
   it('resumes at the current version with nothing to send', async () => {
     const display = await TestClient.connect(server.wsUrl);
     const reply = await display.request('hall.subscribe', { id: hallId, since_version: version });
-    assert.deepEqual([reply.status, reply.data], ['success', { id: hallId, version, resumed: true }]);
+    assert.deepEqual([reply.status, reply.data], ['success', { id: hallId, showing_id: null, version, resumed: true }]);
     await display.close();
   });
 

@@ -121,7 +121,7 @@ describe('mark_seats: a batch keeps every change its own', () => {
     const [a1, a2, a3] = a.seats as [number, number, number];
     const staleVersion = 0;
     const change = (hallId: number, seats: [number, string][], expectedVersion?: number) =>
-      model.markSeats({ hallId, seats: seats.map(([seat_id, status]) => ({ seat_id, status: status as 'VACANT' })), userId: null, expectedVersion });
+      model.markSeats({ showingId: null, hallId, seats: seats.map(([seat_id, status]) => ({ seat_id, status: status as 'VACANT' })), userId: null, expectedVersion });
     calls = 0;
     const results: MarkSeatsResult[] = await Promise.all([
       change(a.id, [[a1, 'OCCUPIED']], 0), // v1
@@ -136,8 +136,9 @@ describe('mark_seats: a batch keeps every change its own', () => {
     const summary = results.map((r) => [r.version, r.current, r.hallExists, r.found, r.changed]);
     assert.deepEqual(summary, [
       [1, 1, true, 1, 1],
-      [null, 1, true, 1, 1],
-      [null, 1, true, 1, 1],
+      // Refused changes write nothing, so they count no changed seats.
+      [null, 1, true, 1, 0],
+      [null, 1, true, 1, 0],
       [null, 1, true, 1, 0],
       [1, 1, true, 1, 1],
       [2, 2, true, 2, 2],
@@ -179,9 +180,9 @@ describe('mark_seats: a batch keeps every change its own', () => {
     // An expected_version beyond int4 (the schemas refuse it; here it goes straight in)
     // fails the ::int cast inside mark_seats.
     const [before, bad, afterIt] = await Promise.allSettled([
-      model.markSeats({ hallId: a.id, seats: [{ seat_id: a.seats[0]!, status: 'MAINTENANCE' }], userId: null, expectedVersion: undefined }),
-      model.markSeats({ hallId: a.id, seats: [{ seat_id: a.seats[1]!, status: 'VACANT' }], userId: null, expectedVersion: 2 ** 31 }),
-      model.markSeats({ hallId: b.id, seats: [{ seat_id: b.seats[2]!, status: 'OCCUPIED' }], userId: null, expectedVersion: undefined }),
+      model.markSeats({ showingId: null, hallId: a.id, seats: [{ seat_id: a.seats[0]!, status: 'MAINTENANCE' }], userId: null, expectedVersion: undefined }),
+      model.markSeats({ showingId: null, hallId: a.id, seats: [{ seat_id: a.seats[1]!, status: 'VACANT' }], userId: null, expectedVersion: 2 ** 31 }),
+      model.markSeats({ showingId: null, hallId: b.id, seats: [{ seat_id: b.seats[2]!, status: 'OCCUPIED' }], userId: null, expectedVersion: undefined }),
     ]);
     assert.equal(bad.status, 'rejected');
     assert.deepEqual(

@@ -60,7 +60,7 @@ describe('seat status changes', () => {
     const seat = hall.seats[10]!;
     const before = { version: await version(), events: await events() };
     const reply = await client.call('hall.update_seat_status', { hall_id: hall.id, seat_id: seat.id, status: 'MAINTENANCE' });
-    assert.deepEqual(reply, { id: hall.id, version: before.version, seats: [] });
+    assert.deepEqual(reply, { id: hall.id, showing_id: null, version: before.version, seats: [] });
     assert.equal(await version(), before.version);
     assert.equal(await events(), before.events);
   });

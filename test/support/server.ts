@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '../../src/core/clock.js';
 import { loadConfig, type Config } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
@@ -42,12 +43,12 @@ export function testEnv(database: TestDatabaseHandle, env: Record<string, string
   };
 }
 
-export async function startTestServer(options: { env?: Record<string, string>; database?: TestDatabaseHandle } = {}): Promise<TestServer> {
+export async function startTestServer(options: { env?: Record<string, string>; database?: TestDatabaseHandle; clock?: Clock } = {}): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig(testEnv(database, options.env));
   const logs = new CapturedLogs();
   const logger = createLogger(config, [logs]);
-  const server = await startServer(config, logger);
+  const server = await startServer(config, logger, { clock: options.clock });
   return {
     url: `http://127.0.0.1:${server.port}`,
     wsUrl: `ws://127.0.0.1:${server.port}/ws`,

@@ -102,9 +102,9 @@ export function createShowingModel(prisma: PrismaClient) {
         const payload = JSON.stringify(showings);
         const created = await tx.$queryRaw<{ id: number; ended: boolean }[]>`
           INSERT INTO showing (hall_id, title, starts_at, ends_at, seats_maintenance)
-          SELECT ${hallId}, t.title, t.starts_at, t.ends_at,
+          SELECT ${hallId}, t.item->>'title', (t.item->>'starts_at')::timestamptz, (t.item->>'ends_at')::timestamptz,
             (SELECT count(*) FROM seat WHERE hall_id = ${hallId} AND status = 'MAINTENANCE')
-          FROM jsonb_to_recordset(${payload}::jsonb) WITH ORDINALITY AS t(title text, starts_at timestamptz, ends_at timestamptz, n)
+          FROM jsonb_array_elements(${payload}::jsonb) WITH ORDINALITY AS t(item, n)
           ORDER BY t.n
           RETURNING id, ends_at <= now() AS ended`;
         if (created.some((row) => row.ended)) return 'ended';

@@ -21,6 +21,7 @@ import { Readiness } from './core/readiness.js';
 import { resolveSecrets } from './core/secrets.js';
 import { Connections } from './core/ws/connections.js';
 import { WsServer } from './core/ws/server.js';
+import { seedDemoSchedule } from './demo/schedule.js';
 import { demoTemplateContents, seedDemoData } from './demo/seed.js';
 import { createCinemaModule } from './modules/cinema/index.js';
 import { createHallModule } from './modules/hall/index.js';
@@ -61,9 +62,16 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
   const closers: (() => Promise<void>)[] = [() => database.close()];
   try {
     const { prisma } = database;
+    const clock = options.clock ?? (await startDatabaseClock(database, closers));
     if (config.seedDemo) {
       const seeded = await seedDemoData(prisma);
       if (seeded.seeded) logger.info('demo data created', { cinemas: seeded.cinemas, halls: seeded.halls, seats: seeded.seats });
+      // A new database only (an embedded folder copied from the template holds the demo
+      // already): a database from before showings keeps its halls as they are.
+      if (config.seedDemoSchedule && (seeded.seeded || database.createdNow)) {
+        const showings = await seedDemoSchedule(prisma, { now: clock.now(), timeZone: config.scheduleTimeZone });
+        if (showings > 0) logger.info('demo schedule created', { showings });
+      }
     }
 
     const bus = await createBus(database, logger);
@@ -77,7 +85,6 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
       await applyCatalogChange(what);
     };
 
-    const clock = options.clock ?? (await startDatabaseClock(database, closers));
     // The schedule decides each hall's current seat map; the modules below ask it through
     // these, and it exists once the hall store it drives does.
     let showings: ShowingModule | undefined;

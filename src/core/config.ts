@@ -51,6 +51,7 @@ const envSchema = z
     DATA_DIR: z.string().default('./data'),
     CACHE_DIR: optionalString,
     SEED_DEMO: optionalBool,
+    SEED_DEMO_SCHEDULE: bool(true),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
     LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     JWT_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
@@ -105,6 +106,8 @@ export interface Config {
   /** Embedded mode's migrated templates; undefined: node_modules/.cache/seats-sync. */
   cacheDir: string | undefined;
   seedDemo: boolean;
+  /** With the demo, on a new database: showings for today and tomorrow. */
+  seedDemoSchedule: boolean;
   log: { level: Env['LOG_LEVEL']; format: 'json' | 'pretty' };
   /** Undefined outside production until resolveSecrets fills them from the data folder. */
   jwtSecret: string | undefined;
@@ -164,6 +167,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     cacheDir: env.CACHE_DIR,
     // Demo cinemas in a production database are never wanted by default.
     seedDemo: env.SEED_DEMO ?? env.NODE_ENV !== 'production',
+    seedDemoSchedule: env.SEED_DEMO_SCHEDULE,
     log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty') },
     jwtSecret: env.JWT_SECRET,
     totpEncryptionKey: env.TOTP_ENCRYPTION_KEY ? (decodeKey(env.TOTP_ENCRYPTION_KEY) ?? undefined) : undefined,

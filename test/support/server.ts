@@ -36,6 +36,9 @@ export function testEnv(database: TestDatabaseHandle, env: Record<string, string
     PORT: '0',
     LOG_LEVEL: 'debug',
     LOG_FORMAT: 'json',
+    // The demo halls keep their own seat maps (no showings), as every test before
+    // showings expects; tests of showings schedule their own, or turn this on.
+    SEED_DEMO_SCHEDULE: 'false',
     // Secrets live beside the data (dev mode); servers sharing a database share them.
     DATA_DIR: database.dataDir,
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),

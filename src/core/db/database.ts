@@ -9,6 +9,8 @@ export interface Database {
   pglite: PGlite | undefined;
   /** Server mode only: the change bus opens its own pg.Client on it for LISTEN. */
   connectionString: string | undefined;
+  /** Embedded mode: this open made the folder (from the template). */
+  createdNow: boolean;
   /**
    * One raw SQL statement on the same connections Prisma uses, for the hot seat write:
    * through Prisma's $queryRaw the same statement costs about 3x the client CPU

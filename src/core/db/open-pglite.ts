@@ -26,9 +26,10 @@ export async function openPGlite(dataDir: string, logger: Logger, migrator: Migr
   await mkdir(dataDir, { recursive: true });
   const lock = await lockDataDir(dataDir);
   let pglite: PGlite | undefined;
+  // A new folder starts from the migrated template instead of running initdb.
+  let copied = false;
   try {
-    // A new folder starts from the migrated template instead of running initdb.
-    const copied = !(await isDatabaseFolder(dataDir));
+    copied = !(await isDatabaseFolder(dataDir));
     if (copied) {
       copyTemplate(await ensureTemplate({ ...migrator, logger, contents }), dataDir);
       logger.info('new data folder, copied from the template', { dataDir, withContents: contents !== undefined });
@@ -49,6 +50,7 @@ export async function openPGlite(dataDir: string, logger: Logger, migrator: Migr
     prisma,
     pglite: instance,
     connectionString: undefined,
+    createdNow: copied,
     async sql<T>(text: string, params: unknown[]) {
       return (await instance.query<T>(text, params)).rows;
     },

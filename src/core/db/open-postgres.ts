@@ -21,6 +21,7 @@ export async function openPostgres(connectionString: string, logger: Logger, mig
     kind: 'postgres',
     prisma,
     pglite: undefined,
+    createdNow: false,
     connectionString,
     async sql<T>(text: string, params: unknown[]) {
       return (await pool.query(text, params)).rows as T[];

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { assertAccessible } from './axe.js';
 import { ensureFreshBundles, launchBrowser } from './browser.js';
 
 // Nothing here depends on the database kind: it runs in the PGlite run only.
@@ -72,6 +73,7 @@ describe('API reference pages', { skip: process.env.TEST_DATABASE_URL ? 'runs on
       '/docs/openapi.yaml',
       '/docs/protocol.md',
     ]);
+    await assertAccessible(page, '/docs');
     await page.close();
   });
 });

@@ -9,6 +9,7 @@ import { openDatabase } from '../../src/core/db/index.js';
 import { createTestDatabase, quietLogger } from '../support/database.js';
 import { freePort, spawnServer, startTestServer, type ServerProcess, type TestDatabaseHandle } from '../support/server.js';
 import type { Hall } from '../../web/client/protocol-types.js';
+import { assertAccessible } from './axe.js';
 import { ensureFreshBundles, launchBrowser, nodeClient, screenshot, VIEWPORTS } from './browser.js';
 
 describe('lobby display across a server restart', () => {
@@ -52,6 +53,7 @@ describe('lobby display across a server restart', () => {
     await banner.waitFor({ state: 'visible', timeout: 5_000 });
     assert.match((await banner.textContent()) ?? '', /^Reconnecting — last update \d\d:\d\d:\d\d$/);
     await screenshot(page, 'display-hall-reconnecting-tv');
+    await assertAccessible(page, '/display/halls/:id reconnecting');
 
     // The change is made while no server runs, through the database's own seat write, so
     // the page can only learn it by resuming from its last version once a server is back

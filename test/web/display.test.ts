@@ -8,6 +8,7 @@ import { userWithRole } from '../support/auth.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import type { ProtocolClient } from '../../web/client/protocol-client.js';
 import type { Hall, SeatStatus } from '../../web/client/protocol-types.js';
+import { assertAccessible } from './axe.js';
 import { ensureFreshBundles, launchBrowser, nodeClient, screenshot, VIEWPORTS } from './browser.js';
 
 describe('lobby display', () => {
@@ -57,6 +58,15 @@ describe('lobby display', () => {
     assert.match((await page.textContent('#clock')) ?? '', /^\d\d:\d\d$/);
     assert.equal(await page.locator('.screen').count(), 1);
     for (const type of current.seat_types) assert.ok((await page.textContent('#legend'))?.includes(type.name), type.name);
+    await assertAccessible(page, '/display/halls/:id');
+    await page.close();
+  });
+
+  it('says in words when the address names no hall', async () => {
+    const page = await browser.newPage({ viewport: VIEWPORTS.tv });
+    await page.goto(`${server.url}/display/halls/0`);
+    await page.locator('#problem', { hasText: 'does not name a hall' }).waitFor();
+    await assertAccessible(page, '/display/halls/0 (no such hall)');
     await page.close();
   });
 
@@ -118,6 +128,7 @@ describe('lobby display', () => {
     const cinemas = await staff.request('cinemas.get_cinemas', null);
     assert.equal(await page.locator('[data-hall-id]').count(), cinemas.flatMap((c) => c.halls).length);
     assert.equal(await row.locator('a').getAttribute('href'), `/display/halls/${hall.id}`);
+    await assertAccessible(page, '/display');
 
     const before = await row.locator('.hall-counts').textContent();
     const seat = hall.seats.find((s) => s.status === 'VACANT')!;

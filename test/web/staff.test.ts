@@ -9,6 +9,7 @@ import { enrol, totpCode, userWithRole, type EnrolledUser } from '../support/aut
 import { startTestServer, type TestServer } from '../support/server.js';
 import type { ProtocolClient } from '../../web/client/protocol-client.js';
 import type { Hall } from '../../web/client/protocol-types.js';
+import { assertAccessible } from './axe.js';
 import { ensureFreshBundles, launchBrowser, nodeClient, screenshot, VIEWPORTS } from './browser.js';
 
 describe('staff console', () => {
@@ -69,6 +70,7 @@ describe('staff console', () => {
     });
     await page.goto(`${server.url}/staff`);
     await page.locator('#login-username').waitFor();
+    await assertAccessible(page, '/staff logged out');
     await screenshot(page, 'staff-login-tv');
     await page.setViewportSize(VIEWPORTS.phone);
     await screenshot(page, 'staff-login-phone');
@@ -80,6 +82,12 @@ describe('staff console', () => {
     await page.click('#login-code button[type=submit]');
     await page.locator('#login-message', { hasText: 'wrong' }).waitFor();
     assert.doesNotMatch((await page.textContent('#login-message')) ?? '', /InvalidCode/, 'words, not codes');
+    await assertAccessible(page, '/staff wrong code');
+    await page.click('#code-lost');
+    await page.locator('#login-lost').waitFor();
+    await assertAccessible(page, '/staff lost authenticator');
+    await page.click('#lost-back');
+    await page.locator('#login-code').waitFor();
 
     await page.fill('#login-code-input', totpCode(staffUser.secret, 1));
     await page.click('#login-code button[type=submit]');
@@ -87,6 +95,7 @@ describe('staff console', () => {
     assert.equal(await page.textContent('#who-name'), 'web_staff (staff)');
     assert.equal(await page.isVisible('#admin'), false, 'the admin tools are for admins');
     await page.locator('#staff-map .seat').first().waitFor();
+    await assertAccessible(page, '/staff logged in as staff');
     staffPage = page;
     await screenshot(page, 'staff-console-tv');
     await page.setViewportSize(VIEWPORTS.phone);
@@ -106,6 +115,7 @@ describe('staff console', () => {
     assert.equal(await page.getAttribute('#enrol-qr', 'src'), data.qr, 'the QR shown is the one for this enrolment');
     const secret = new URL(data.qr_url).searchParams.get('secret')!;
     assert.equal(await page.textContent('#enrol-secret'), secret, 'the key for typing matches the QR');
+    await assertAccessible(page, '/staff enrolment');
     await screenshot(page, 'staff-enrol-phone');
 
     await page.fill('#enrol-code-input', totpCode(secret));
@@ -116,6 +126,7 @@ describe('staff console', () => {
     await page.click('#recovery-copy');
     await page.locator('#recovery-copied', { hasText: 'Copied' }).waitFor();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), codes.join('\n'));
+    await assertAccessible(page, '/staff recovery codes');
     await screenshot(page, 'staff-recovery-codes-phone');
 
     await page.click('#recovery-done');
@@ -123,6 +134,7 @@ describe('staff console', () => {
     assert.equal(await page.textContent('#who-name'), 'web_newcomer (viewer)');
     assert.equal(await page.locator('#recovery-codes code').count(), 0, 'the codes are not kept in the page');
     assert.equal(await page.isVisible('#read-only-note'), true);
+    await assertAccessible(page, '/staff logged in as viewer');
     await context.close();
   });
 
@@ -157,6 +169,7 @@ describe('staff console', () => {
     const selected = await page.locator('#staff-map .seat.selected').evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('data-seat-id'))));
     assert.deepEqual(selected.sort((a, b) => a - b), chosen.map((s) => s.id).sort((a, b) => a - b));
     assert.equal(await page.textContent('#selection-count'), '4 seats selected');
+    await assertAccessible(page, '/staff with seats selected');
 
     await page.click('[data-set-status="MAINTENANCE"]');
     await page.locator('#action-message', { hasText: '4 seats marked maintenance.' }).waitFor();
@@ -183,6 +196,7 @@ describe('staff console', () => {
     assert.equal(await page.getAttribute(seatSelector(mine!.id), 'data-status'), 'VACANT', 'nothing was changed');
     assert.equal(await page.textContent('#selection-count'), '1 seat selected');
     assert.equal((await currentHall(page)).seats.find((s) => s.id === mine!.id)?.status, 'VACANT');
+    await assertAccessible(page, '/staff after a conflict');
     await screenshot(page, 'staff-conflict-tv');
 
     holdPushes = false;
@@ -218,6 +232,7 @@ describe('staff console', () => {
     await page.locator('#builder-message', { hasText: 'Places:' }).waitFor();
     await page.fill('#builder-places', '5');
     await page.locator('#builder-message', { hasText: '15 seats in 3 rows' }).waitFor();
+    await assertAccessible(page, '/staff logged in as admin');
     await screenshot(page, 'staff-admin-tv');
     await page.click('#hall-builder button[type=submit]');
     await page.locator('#builder-message', { hasText: 'created with 15 seats' }).waitFor();
@@ -228,6 +243,7 @@ describe('staff console', () => {
     const role = page.locator(`select[aria-label="Role of ${target.username}"]`);
     await role.selectOption('staff');
     await page.locator('#roles-message', { hasText: `${target.username} is now staff.` }).waitFor();
+    await assertAccessible(page, '/staff admin with the users listed');
     const { users } = await nodeAdminList(admin.cookie);
     assert.equal(users.find((u) => u.username === target.username)?.role, 'staff');
     await page.setViewportSize(VIEWPORTS.phone);
@@ -251,6 +267,7 @@ describe('staff console', () => {
     await adminPage.page.locator('#users-body tr', { hasText: victim.username }).getByRole('button', { name: 'New authenticator link' }).click();
     await adminPage.page.locator('#reenrol-link-box').waitFor();
     const link = await adminPage.page.inputValue('#reenrol-link-output');
+    await assertAccessible(adminPage.page, '/staff admin with a new-authenticator link');
     assert.match(link, new RegExp(`^${server.url}/staff#reenrol=[A-Za-z0-9_-]{43}$`));
     // The victim's open console is logged out by the revocation, with no reload.
     await victimPage.page.locator('#login-username').waitFor();
@@ -263,6 +280,7 @@ describe('staff console', () => {
     assert.equal(new URL(page.url()).hash, '', 'the token is cleared from the address bar');
     const secret = (await page.textContent('#reenrol-secret'))!;
     assert.notEqual(secret, victim.secret);
+    await assertAccessible(page, '/staff new authenticator');
     await page.fill('#reenrol-code-input', totpCode(secret));
     await page.click('#login-reenrol button[type=submit]');
     await page.locator('#login-recovery').waitFor();

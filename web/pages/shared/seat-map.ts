@@ -72,6 +72,10 @@ export class SeatMap {
         'data-place': seat.place,
         'data-status': seat.status,
         'data-label': description,
+        // A <g> has no role of its own, and a name is not allowed on a role-less element
+        // (axe aria-prohibited-attr): a seat is a labelled picture, unless the staff
+        // selection makes it a list box option (seat-selection.ts).
+        role: 'img',
         'aria-label': seatLabel(description, seat.status),
         transform: seat.rotation ? `rotate(${seat.rotation} ${cx} ${cy})` : undefined,
       },

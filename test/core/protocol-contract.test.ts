@@ -22,7 +22,7 @@ describe('protocol contract check', () => {
   });
 
   it('checks pushes against their own schema, not the reply', () => {
-    const update = { id: 1, version: 2, seats: [{ id: 3, status: 'OCCUPIED', updated_at: new Date().toISOString() }], seat_types: [] };
+    const update = { id: 1, showing_id: null, version: 2, seats: [{ id: 3, status: 'OCCUPIED', updated_at: new Date().toISOString() }], seat_types: [] };
     assert.equal(contractViolation(frame({ type: 'hall.subscribe', status: 'update', data: update }), false), null);
     assert.match(contractViolation(frame({ type: 'hall.subscribe', status: 'update', data: { ...update, seats: [{ id: 3, status: 'RESERVED' }] } }), false) ?? '', /push does not match/);
   });

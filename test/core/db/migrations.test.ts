@@ -20,6 +20,9 @@ const EXPECTED_TABLES = [
   'seat',
   'seat_event',
   'seat_type',
+  'showing',
+  'showing_event',
+  'showing_seat',
 ];
 
 describe('migrations', () => {

@@ -24,6 +24,7 @@ import { demoTemplateContents, seedDemoData } from './demo/seed.js';
 import { createCinemaModule } from './modules/cinema/index.js';
 import { createHallModule } from './modules/hall/index.js';
 import { createChangeLog, createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
+import { startOutbound, type OutboundModule, type OutboundOptions } from './modules/outbound/index.js';
 import { createUserAdminTools, createUserModule, serveAdminSocket } from './modules/user/index.js';
 import { mountApiDocs } from './web/docs.js';
 import { mountWebPages } from './web/pages.js';
@@ -35,11 +36,13 @@ export interface RunningServer {
   metricsPort: number | undefined;
   database: Database;
   metrics: Metrics;
+  /** The MQTT bridge and webhook deliverer (tests wait on them). */
+  outbound: OutboundModule;
   /** Readiness goes 503 at once, sockets close after SHUTDOWN_DRAIN_MS. */
   close(): Promise<void>;
 }
 
-export async function startServer(rawConfig: Config, logger: Logger): Promise<RunningServer> {
+export async function startServer(rawConfig: Config, logger: Logger, options: { outbound?: OutboundOptions } = {}): Promise<RunningServer> {
   const config = resolveSecrets(rawConfig, logger);
   const metrics = createMetrics();
   const database = await openDatabase({
@@ -111,6 +114,8 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       }),
     );
     await users.start();
+    const outbound = await startOutbound({ database, bus, config, logger, ...options.outbound });
+    closers.unshift(() => outbound.close());
 
     async function applyCatalogChange(what: string): Promise<void> {
       try {
@@ -124,7 +129,7 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
     // One for the whole server: an outage is reported once, whichever transport meets it.
     const outages = new OutageReporter();
     const router = new ProtocolRouter({
-      handlers: [...cinemas.handlers, ...halls.handlers, ...seats.handlers, ...users.handlers],
+      handlers: [...cinemas.handlers, ...halls.handlers, ...seats.handlers, ...users.handlers, ...outbound.handlers],
       publicRead: config.publicRead,
       logger,
       metrics,
@@ -188,6 +193,7 @@ export async function startServer(rawConfig: Config, logger: Logger): Promise<Ru
       metricsPort,
       database,
       metrics,
+      outbound,
       async close() {
         // Until exit: load balancers see 503 and stop sending new clients before anything closes.
         readiness.drain();

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/logger.js';
+import type { OutboundOptions } from '../../src/modules/outbound/index.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createTestDatabase } from './database.js';
 import { CapturedLogs } from './log-capture.js';
@@ -42,12 +43,12 @@ export function testEnv(database: TestDatabaseHandle, env: Record<string, string
   };
 }
 
-export async function startTestServer(options: { env?: Record<string, string>; database?: TestDatabaseHandle } = {}): Promise<TestServer> {
+export async function startTestServer(options: { env?: Record<string, string>; database?: TestDatabaseHandle; outbound?: OutboundOptions } = {}): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig(testEnv(database, options.env));
   const logs = new CapturedLogs();
   const logger = createLogger(config, [logs]);
-  const server = await startServer(config, logger);
+  const server = await startServer(config, logger, { outbound: options.outbound });
   return {
     url: `http://127.0.0.1:${server.port}`,
     wsUrl: `ws://127.0.0.1:${server.port}/ws`,

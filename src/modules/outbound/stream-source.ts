@@ -1,0 +1,151 @@
+// The change streams the outbound consumers (MQTT bridge, webhooks) deliver, and the
+// only file that knows how they are stored. A stream is a gap-free run of versions with a
+// durable log: today one per hall ("hall:<id>": hall.version and the seat_event rows that
+// mark_seats() writes in the same transaction). A new kind (e.g. "showing:<id>") is added
+// here, in heads(), changesAfter(), snapshot(), WAKE_CHANNELS and OUTBOUND_EVENT_TYPES;
+// the consumers only see stream keys, versions, scopes and JSON-ready payloads.
+// Every read is ONE statement, so it sees one committed state (READ COMMITTED takes a
+// snapshot per statement): a version and the rows it stands for always agree.
+import { CHANNELS } from '../../core/bus/bus.js';
+
+/** Event types a webhook can ask for, one per stream kind. */
+export const OUTBOUND_EVENT_TYPES = ['hall.changed'] as const;
+export type OutboundEventType = (typeof OUTBOUND_EVENT_TYPES)[number];
+
+/** Where a stream sits in the catalog: the MQTT topic tree and the payloads say it. */
+export interface StreamScope {
+  cinema_id: number;
+  hall_id: number;
+  /** Set for showing streams. */
+  showing_id?: number;
+}
+
+export interface StreamHead {
+  /** "hall:<id>" (later "showing:<id>"). */
+  stream: string;
+  /** The last committed version; 0 before the first change. */
+  version: number;
+  scope: StreamScope;
+  event: OutboundEventType;
+}
+
+export interface SeatChange {
+  id: number;
+  old_status: string;
+  status: string;
+  updated_at: string;
+}
+
+/** One committed version of a stream: the payload every consumer sends (plus the scope). */
+export interface StreamChange {
+  stream: string;
+  version: number;
+  /**
+   * The seats that version changed. Empty only when the seats it changed were deleted
+   * since (seat_event rows go with their seat): the version still counts, so the run of
+   * versions a consumer sends stays gap-free.
+   */
+  seats: SeatChange[];
+}
+
+export interface StreamSnapshot {
+  stream: string;
+  version: number;
+  scope: StreamScope;
+  seats: { id: number; row: number; place: number; status: string; updated_at: string }[];
+}
+
+export type Sql = <T>(text: string, params: unknown[]) => Promise<T[]>;
+
+export interface StreamSource {
+  /** Every stream with its current version. */
+  heads(): Promise<StreamHead[]>;
+  /** Versions after `afterVersion`, in order, at most `limit`; [] when none or the stream is gone. */
+  changesAfter(stream: string, afterVersion: number, limit: number): Promise<StreamChange[]>;
+  /** The whole current state at one version; null when the stream is gone. */
+  snapshot(stream: string): Promise<StreamSnapshot | null>;
+}
+
+/**
+ * Notification channels whose payload names a stream that just committed a version.
+ * Only wake-ups: consumers also sweep periodically, so a lost one costs latency.
+ */
+export const WAKE_CHANNELS: { channel: string; stream(payload: string): string | null }[] = [
+  {
+    // '<hall id>:<version>' (seat.listener.ts)
+    channel: CHANNELS.hallChanged,
+    stream: (payload) => {
+      const id = Number(payload.split(':')[0]);
+      return Number.isInteger(id) && id > 0 ? `hall:${id}` : null;
+    },
+  },
+];
+
+function hallIdOf(stream: string): number | null {
+  const match = /^hall:(\d{1,10})$/.exec(stream);
+  return match ? Number(match[1]) : null;
+}
+
+const iso = (value: Date | string) => new Date(value).toISOString();
+
+export function createStreamSource(sql: Sql): StreamSource {
+  return {
+    async heads() {
+      const rows = await sql<{ id: number; cinema_id: number; version: number }>('SELECT id, cinema_id, version FROM hall ORDER BY id', []);
+      return rows.map((row) => ({
+        stream: `hall:${row.id}`,
+        version: row.version,
+        scope: { cinema_id: row.cinema_id, hall_id: row.id },
+        event: 'hall.changed' as const,
+      }));
+    },
+
+    async changesAfter(stream, afterVersion, limit) {
+      const hallId = hallIdOf(stream);
+      if (hallId === null) return [];
+      // Every version in the range, with its events if any are left (LEFT JOIN), up to the
+      // hall's version as this statement sees it.
+      const rows = await sql<{ version: number; seat_id: number | null; old_status: string | null; new_status: string | null; created_at: Date | string | null }>(
+        `SELECT v.version, e.seat_id, e.old_status::text AS old_status, e.new_status::text AS new_status, e.created_at
+           FROM hall h
+          CROSS JOIN LATERAL generate_series($2::int + 1, LEAST(h.version, $2::int + $3::int)) AS v(version)
+           LEFT JOIN seat_event e ON e.hall_id = h.id AND e.version = v.version
+          WHERE h.id = $1
+          ORDER BY v.version, e.seat_id`,
+        [hallId, afterVersion, limit],
+      );
+      const changes: StreamChange[] = [];
+      for (const row of rows) {
+        let change = changes.at(-1);
+        if (change?.version !== row.version) {
+          change = { stream, version: row.version, seats: [] };
+          changes.push(change);
+        }
+        if (row.seat_id !== null) {
+          change.seats.push({ id: row.seat_id, old_status: row.old_status!, status: row.new_status!, updated_at: iso(row.created_at!) });
+        }
+      }
+      return changes;
+    },
+
+    async snapshot(stream) {
+      const hallId = hallIdOf(stream);
+      if (hallId === null) return null;
+      const [row] = await sql<{ cinema_id: number; version: number; seats: { id: number; row: number; place: number; status: string; updated_at: string }[] }>(
+        `SELECT h.cinema_id, h.version,
+                COALESCE((SELECT json_agg(json_build_object('id', s.id, 'row', s.row, 'place', s.place, 'status', s.status, 'updated_at', s.updated_at) ORDER BY s.id)
+                            FROM seat s WHERE s.hall_id = h.id), '[]'::json) AS seats
+           FROM hall h WHERE h.id = $1`,
+        [hallId],
+      );
+      if (!row) return null;
+      const seats = typeof row.seats === 'string' ? (JSON.parse(row.seats) as typeof row.seats) : row.seats;
+      return {
+        stream,
+        version: row.version,
+        scope: { cinema_id: row.cinema_id, hall_id: hallId },
+        seats: seats.map((seat) => ({ ...seat, updated_at: iso(seat.updated_at) })),
+      };
+    },
+  };
+}

@@ -10,6 +10,7 @@ import { createHallHandlers } from '../../src/modules/hall/hall.controller.js';
 import { createSeatHandlers } from '../../src/modules/seat/seat.controller.js';
 import { createUserHandlers } from '../../src/modules/user/user.controller.js';
 import { createReenrolmentHandlers } from '../../src/modules/user/reenrolment.controller.js';
+import { createWebhookHandlers } from '../../src/modules/outbound/webhook.controller.js';
 
 describe('protocol reference', () => {
   it('documents every message type once, with its access and errors', () => {
@@ -30,6 +31,7 @@ describe('protocol reference', () => {
       ...createSeatHandlers(undefined as never),
       ...createUserHandlers({} as never),
       ...createReenrolmentHandlers(undefined as never),
+      ...createWebhookHandlers({} as never),
     ];
     assert.deepEqual(handlers.map((h) => h.type).sort(), MESSAGES.map((m) => m.type).sort());
     for (const handler of handlers) {

@@ -73,13 +73,17 @@ export async function startOutbound({ database, bus, config, logger: parent, clo
       ? new MqttBridge({ url: outbound.mqtt.url, topicPrefix: outbound.mqtt.topicPrefix, clientId: outbound.mqtt.clientId, source, cursors, leadership: mqttLead, sweepMs: outbound.sweepMs, logger })
       : undefined;
 
-  const wake = () => {
+  const committed = () => {
+    mqtt?.wake();
+    webhooks.committed();
+  };
+  for (const channel of WAKE_CHANNELS) await bus.listen(channel, committed);
+  bus.onReconnect(() => {
     mqtt?.wake();
     webhooks.wake();
-  };
-  for (const { channel } of WAKE_CHANNELS) await bus.listen(channel, wake);
-  bus.onReconnect(wake);
-  wake();
+  });
+  mqtt?.wake();
+  webhooks.wake();
 
   return {
     handlers: createWebhookHandlers({ model, source, cursors, deliverer: webhooks, allowPrivate: outbound.webhooks.allowPrivate }),

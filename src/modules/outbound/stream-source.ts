@@ -67,19 +67,11 @@ export interface StreamSource {
 }
 
 /**
- * Notification channels whose payload names a stream that just committed a version.
- * Only wake-ups: consumers also sweep periodically, so a lost one costs latency.
+ * Notification channels a commit of some stream sends on (payload '<hall id>:<version>'
+ * for halls, seat.listener.ts). Only wake-ups: consumers also sweep periodically, so a
+ * lost one costs latency, never data.
  */
-export const WAKE_CHANNELS: { channel: string; stream(payload: string): string | null }[] = [
-  {
-    // '<hall id>:<version>' (seat.listener.ts)
-    channel: CHANNELS.hallChanged,
-    stream: (payload) => {
-      const id = Number(payload.split(':')[0]);
-      return Number.isInteger(id) && id > 0 ? `hall:${id}` : null;
-    },
-  },
-];
+export const WAKE_CHANNELS: readonly string[] = [CHANNELS.hallChanged];
 
 function hallIdOf(stream: string): number | null {
   const match = /^hall:(\d{1,10})$/.exec(stream);

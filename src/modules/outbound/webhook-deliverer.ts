@@ -65,6 +65,8 @@ export class WebhookDeliverer {
   private readonly pump: Pump;
   private readonly backoff = new Map<number, Backoff>();
   private cancelTimer: (() => void) | undefined;
+  /** The last pass found no enabled endpoint: commits need no pass until the next sweep or admin change. */
+  private noEndpoints = false;
 
   constructor(private readonly options: WebhookDelivererOptions) {
     this.pump = new Pump({
@@ -80,6 +82,15 @@ export class WebhookDeliverer {
 
   wake(): void {
     this.pump.wake();
+  }
+
+  /**
+   * A commit's wake-up. Without endpoints it costs nothing: an endpoint registered on
+   * another instance starts at the versions of its registration, so the next sweep
+   * (OUTBOUND_SWEEP_MS) delivers what came since.
+   */
+  committed(): void {
+    if (!this.noEndpoints) this.pump.wake();
   }
 
   /** Tests: resolves once no pass is running. */
@@ -100,7 +111,13 @@ export class WebhookDeliverer {
 
   private async pass(): Promise<void> {
     const { model, source, clock } = this.options;
-    const [endpoints, heads] = await Promise.all([model.listEnabled(), source.heads()]);
+    const endpoints = await model.listEnabled();
+    this.noEndpoints = endpoints.length === 0;
+    if (this.noEndpoints) {
+      this.backoff.clear();
+      return;
+    }
+    const heads = await source.heads();
     const now = clock.now();
     for (const id of this.backoff.keys()) {
       const endpoint = endpoints.find((e) => e.id === id);

@@ -70,7 +70,10 @@ export class MqttBridge {
       reconnectPeriod: 1_000,
       connectTimeout: 5_000,
     });
+    // An unreachable broker fails every reconnect (each second): its error is logged once, not each time.
+    let lastError: string | undefined;
     this.client.on('connect', () => {
+      lastError = undefined;
       this.logger.info('mqtt connected', { broker });
       // The broker may have restarted without its retained messages.
       this.snapshotAll = true;
@@ -78,7 +81,11 @@ export class MqttBridge {
     });
     this.client.on('close', () => this.logger.debug('mqtt connection closed', { broker }));
     this.client.on('offline', () => this.logger.warn('mqtt broker unreachable; publishing resumes from the cursor when it is back', { broker }));
-    this.client.on('error', (error) => this.logger.warn('mqtt error', { broker, error: error.message }));
+    this.client.on('error', (error) => {
+      if (error.message === lastError) return;
+      lastError = error.message;
+      this.logger.warn('mqtt error', { broker, error: error.message });
+    });
     this.pump = new Pump({
       name: MQTT_CONSUMER,
       pass: () => this.pass(),
@@ -106,8 +113,11 @@ export class MqttBridge {
   }
 
   async close(): Promise<void> {
-    await this.pump.close();
-    await this.client.endAsync();
+    const stopped = this.pump.close();
+    // Forced: a publish waiting for a PUBACK from a broker that is gone fails at once
+    // instead of holding shutdown; its version stays above the cursor for the next publisher.
+    await this.client.endAsync(true);
+    await stopped;
   }
 
   private async publish(topic: string, payload: string, retain: boolean): Promise<void> {

@@ -57,6 +57,7 @@ export class Pump {
       try {
         await this.options.pass();
       } catch (error) {
+        if (this.closed) return;
         this.options.logger.warn('outbound pass failed; retrying', { consumer: this.options.name, error: error instanceof Error ? error.message : String(error) });
         clearTimeout(this.retry);
         this.retry = setTimeout(() => this.wake(), this.options.retryMs);

@@ -98,6 +98,27 @@ describe('MQTT bridge on the shared broker', () => {
   });
 });
 
+describe('MQTT bridge with the broker unreachable', () => {
+  it('serves, logs the broker error once, and shuts down at once', async () => {
+    const port = await freePort();
+    const server = await startTestServer({ env: { MQTT_URL: `mqtt://nobody:hidden-password@127.0.0.1:${port}`, MQTT_TOPIC_PREFIX: uniquePrefix() } });
+    try {
+      assert.equal((await fetch(`${server.url}/ready`)).status, 200);
+      const staff = await staffOn(server, 'mqtt_offline_staff');
+      await flipper(staff.client, staff.hall)();
+      await staff.client.close();
+      await server.server.outbound.mqtt!.idle();
+    } finally {
+      const started = Date.now();
+      await server.close();
+      assert.ok(Date.now() - started < 5_000, 'close does not wait for the broker');
+    }
+    const errors = server.logs.lines.filter((line) => line.includes('mqtt error'));
+    assert.ok(errors.length <= 1, errors.join('\n'));
+    assert.equal(server.logs.text().includes('hidden-password'), false, 'broker credentials are never logged');
+  });
+});
+
 describe('MQTT bridge through a broker restart', () => {
   const prefix = uniquePrefix();
   let broker: Mosquitto;

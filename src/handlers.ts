@@ -3,6 +3,7 @@
 // pages' types and the tests read.
 import { cinemaMessages } from './modules/cinema/index.js';
 import { hallMessages } from './modules/hall/index.js';
+import { webhookMessages } from './modules/outbound/index.js';
 import { seatMessages } from './modules/seat/index.js';
 import { showingMessages } from './modules/showing/index.js';
 import { enrolmentRouteDescriptors, reenrolmentMessages, userMessages, userRouteDescriptors } from './modules/user/index.js';
@@ -14,6 +15,7 @@ export const MESSAGES = [
   ...Object.values(showingMessages),
   ...Object.values(userMessages),
   ...Object.values(reenrolmentMessages),
+  ...Object.values(webhookMessages),
 ];
 
 export const ROUTES = [...Object.values(userRouteDescriptors), ...Object.values(enrolmentRouteDescriptors)];

@@ -26,6 +26,7 @@ import { demoTemplateContents, seedDemoData } from './demo/seed.js';
 import { createCinemaModule } from './modules/cinema/index.js';
 import { createHallModule } from './modules/hall/index.js';
 import { createChangeLog, createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
+import { startOutbound, type OutboundModule } from './modules/outbound/index.js';
 import { createShowingModule } from './modules/showing/index.js';
 import { createUserAdminTools, createUserModule, serveAdminSocket } from './modules/user/index.js';
 import { mountApiDocs } from './web/docs.js';
@@ -40,12 +41,14 @@ export interface RunningServer {
   metricsPort: number | undefined;
   database: Database;
   metrics: Metrics;
+  /** The MQTT bridge and webhook deliverer (tests wait on them). */
+  outbound: OutboundModule;
   /** Readiness goes 503 at once, sockets close after SHUTDOWN_DRAIN_MS. */
   close(): Promise<void>;
 }
 
 export interface ServerOptions {
-  /** The schedule's clock; default: this machine's, kept in step with the database's. */
+  /** The clock of the schedule and of webhook retries; default: this machine's, kept in step with the database's. */
   clock?: Clock;
 }
 
@@ -153,6 +156,8 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
       }),
     );
     await users.start();
+    const outbound = await startOutbound({ database, bus, config, logger, clock });
+    closers.unshift(() => outbound.close());
 
     async function applyCatalogChange(what: string): Promise<void> {
       try {
@@ -167,7 +172,7 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
     // One for the whole server: an outage is reported once, whichever transport meets it.
     const outages = new OutageReporter();
     const router = new ProtocolRouter({
-      handlers: [...cinemas.handlers, ...halls.handlers, ...seats.handlers, ...showings.handlers, ...users.handlers],
+      handlers: [...cinemas.handlers, ...halls.handlers, ...seats.handlers, ...showings.handlers, ...users.handlers, ...outbound.handlers],
       publicRead: config.publicRead,
       logger,
       metrics,
@@ -231,6 +236,7 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
       metricsPort,
       database,
       metrics,
+      outbound,
       async close() {
         // Until exit: load balancers see 503 and stop sending new clients before anything closes.
         readiness.drain();

@@ -79,6 +79,14 @@ const envSchema = z
     SHUTDOWN_DRAIN_MS: optionalInt(0, 300_000),
     METRICS_PORT: optionalInt(1, 65535),
     METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
+    MQTT_URL: optionalString.pipe(z.string().regex(/^(mqtts?|wss?):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL').optional()),
+    MQTT_TOPIC_PREFIX: z.string().regex(/^[^#+\u0000]+$/, 'must not contain #, + or NUL').default('seats-sync'),
+    MQTT_CLIENT_ID: optionalString,
+    OUTBOUND_SWEEP_MS: int(5_000, 50),
+    WEBHOOK_ALLOW_PRIVATE: bool(false),
+    WEBHOOK_DISABLE_AFTER_SECONDS: int(3 * 24 * 3600, 1),
+    WEBHOOK_TIMEOUT_MS: int(10_000, 100),
+    WEBHOOK_LOG_SIZE: int(100, 1, 10_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -142,6 +150,21 @@ export interface Config {
    * `public` (development, or a token is set). `token`, when set, is required as a bearer token.
    */
   metrics: { port: number | undefined; public: boolean; token: string | undefined };
+  outbound: {
+    /** The MQTT bridge runs when `url` is set (may carry user:password, never logged). */
+    mqtt: { url: string | undefined; topicPrefix: string; clientId: string | undefined };
+    webhooks: {
+      /** Tests and closed networks only: allows private, loopback and link-local destinations. */
+      allowPrivate: boolean;
+      /** An endpoint failing for this long without a success is disabled. */
+      disableAfterSeconds: number;
+      timeoutMs: number;
+      /** Delivery attempts kept per endpoint. */
+      logSize: number;
+    };
+    /** Outbound consumers re-check every stream this often besides the wake-ups. */
+    sweepMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -200,6 +223,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       // Off the public port in production unless a token guards it.
       public: env.METRICS_PORT === undefined && (env.NODE_ENV !== 'production' || env.METRICS_TOKEN !== undefined),
       token: env.METRICS_TOKEN,
+    },
+    outbound: {
+      mqtt: { url: env.MQTT_URL, topicPrefix: env.MQTT_TOPIC_PREFIX.replace(/\/+$/, ''), clientId: env.MQTT_CLIENT_ID },
+      webhooks: {
+        allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+        disableAfterSeconds: env.WEBHOOK_DISABLE_AFTER_SECONDS,
+        timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+        logSize: env.WEBHOOK_LOG_SIZE,
+      },
+      sweepMs: env.OUTBOUND_SWEEP_MS,
     },
   };
 }

@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   UserExists: { http: 409, description: 'The username is already registered.' },
   InvalidLink: { http: 404, description: 'The one-time enrolment link (setup or re-enrolment) is unknown, already used, replaced by a newer one, or expired.' },
   LastAdmin: { http: 409, description: 'The last admin cannot be demoted; make another user admin first.' },
+  WebhookNotFound: { http: 404, description: 'No webhook endpoint with this id.' },
+  WebhookUrlRefused: { http: 400, description: 'The webhook URL is not http(s), has credentials, does not resolve, or resolves to a private, loopback or link-local address (allowed only with WEBHOOK_ALLOW_PRIVATE); `details.reason` says which.' },
   OriginNotAllowed: { http: 403, description: 'The request Origin is not in ALLOWED_ORIGINS.' },
   NotFound: { http: 404, description: 'No HTTP route with this method and path.' },
   ServiceUnavailable: { http: 503, description: 'The database cannot be reached right now (or the server is starting or shutting down); nothing was changed. Retry after `details.retry_after` seconds (HTTP: the Retry-After header).' },

@@ -73,6 +73,19 @@ describe('config', () => {
     );
   });
 
+  it('turns the MQTT bridge on with MQTT_URL, and refuses bad outbound settings by name without echoing credentials', () => {
+    assert.equal(loadConfig({}).outbound.mqtt.url, undefined);
+    const on = loadConfig({ MQTT_URL: 'mqtts://user:pw@broker.example:8883', MQTT_TOPIC_PREFIX: 'lobby/screens/' });
+    assert.deepEqual(on.outbound.mqtt, { url: 'mqtts://user:pw@broker.example:8883', topicPrefix: 'lobby/screens', clientId: undefined });
+    assert.deepEqual(loadConfig({}).outbound.webhooks, { allowPrivate: false, disableAfterSeconds: 259_200, timeoutMs: 10_000, logSize: 100 });
+    assert.equal(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true' }).outbound.webhooks.allowPrivate, true);
+    assert.throws(
+      () => loadConfig({ MQTT_URL: 'http://user:secretpw@broker', MQTT_TOPIC_PREFIX: 'a/#', WEBHOOK_LOG_SIZE: '0', WEBHOOK_ALLOW_PRIVATE: 'maybe' }),
+      (error: unknown) =>
+        ['MQTT_URL', 'MQTT_TOPIC_PREFIX', 'WEBHOOK_LOG_SIZE', 'WEBHOOK_ALLOW_PRIVATE'].every((name) => String(error).includes(name)) && !String(error).includes('secretpw'),
+    );
+  });
+
   it('uses WS_PORT only when it differs from PORT', () => {
     assert.equal(loadConfig({ PORT: '4000', WS_PORT: '4000' }).wsPort, undefined);
     assert.equal(loadConfig({ PORT: '4000', WS_PORT: '4001' }).wsPort, 4001);

@@ -11,6 +11,7 @@ import { createSeatHandlers } from '../../src/modules/seat/seat.controller.js';
 import { createShowingHandlers } from '../../src/modules/showing/showing.controller.js';
 import { createUserHandlers } from '../../src/modules/user/user.controller.js';
 import { createReenrolmentHandlers } from '../../src/modules/user/reenrolment.controller.js';
+import { createWebhookHandlers } from '../../src/modules/outbound/webhook.controller.js';
 
 describe('protocol reference', () => {
   it('documents every message type once, with its access and errors', () => {
@@ -32,6 +33,7 @@ describe('protocol reference', () => {
       ...createShowingHandlers(undefined as never, undefined as never, undefined as never, undefined as never),
       ...createUserHandlers({} as never),
       ...createReenrolmentHandlers(undefined as never),
+      ...createWebhookHandlers({} as never),
     ];
     assert.deepEqual(handlers.map((h) => h.type).sort(), MESSAGES.map((m) => m.type).sort());
     for (const handler of handlers) {

@@ -39,6 +39,8 @@ export type LayoutSpec = RequestMap['hall.preview'][0]['layout'];
 export type LayoutPreview = RequestMap['hall.preview'][1];
 export type PreviewSeat = LayoutPreview['seats'][number];
 export type UserSummary = RequestMap['user.list'][1]['users'][number];
+export type WebhookEndpoint = RequestMap['webhook.list'][1]['endpoints'][number];
+export type WebhookEvent = RequestMap['webhook.create'][0]['events'][number];
 export type SeatStatusResult = RequestMap['hall.update_seat_status'][1];
 
 /** Codes the server sends (one list: src/core/errors.ts), plus the ones this client raises itself. */

@@ -26,7 +26,7 @@ import {
 import type { LoginAddressModel } from './login-address.model.js';
 import { createLoginLimiter, loginLimitKeys } from './login-limiter.js';
 import { createRecoveryCodes, hashRecoveryCode } from './recovery-codes.js';
-import { openSecret, sealSecret } from './secret-box.js';
+import { openSecret, sealSecret } from '../../core/secret-box.js';
 import { signSessionToken } from './session-token.js';
 import { createTotpSecret, matchTotpStep, totpUri } from './totp.js';
 import type { UserModel, UserRow } from './user.model.js';

@@ -22,7 +22,7 @@ import { createLoginLimiter, loginLimitKeys, registrationLimitKeys } from './log
 import type { RecentUsers, SessionRow } from './recent-users.js';
 import { createRecoveryCodes, hashRecoveryCode } from './recovery-codes.js';
 import { createRegistrationNonce, hashRegistrationNonce } from './registration-nonce.js';
-import { openSecret, sealSecret } from './secret-box.js';
+import { openSecret, sealSecret } from '../../core/secret-box.js';
 import { signSessionToken, verifySessionToken } from './session-token.js';
 import { createTotpSecret, matchTotpStep, totpUri } from './totp.js';
 import type { UserModel, UserRow } from './user.model.js';

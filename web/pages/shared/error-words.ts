@@ -24,6 +24,8 @@ const WORDS: Partial<Record<ErrorCode, string>> = {
   SeatTypeInUse: 'Seats still use this seat type.',
   TooManySubscriptions: 'This screen follows too many halls at once. Close some and try again.',
   UserExists: 'That username is taken. Choose another one.',
+  WebhookNotFound: 'That webhook endpoint no longer exists.',
+  WebhookUrlRefused: 'That address cannot receive webhooks.',
   OriginNotAllowed: 'This page is not allowed to talk to the server from here.',
   RateLimitExceeded: 'Too many requests at once. Wait a moment and try again.',
   ServiceUnavailable: 'The server is restarting. Try again in a moment.',
@@ -41,5 +43,6 @@ export function errorInWords(error: unknown): string {
   // The server's own explanation of each invalid field is already in words.
   const issues = error.data.issues?.map((issue) => issue.message).join('; ');
   if (error.code === 'ValidationError' && issues) words += ` ${issues}.`;
+  if (error.code === 'WebhookUrlRefused' && typeof error.data.reason === 'string') words += ` ${error.data.reason}.`;
   return words;
 }

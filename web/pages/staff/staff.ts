@@ -9,6 +9,7 @@ import { errorInWords } from '../shared/error-words.js';
 import { socketUrl } from '../shared/socket-url.js';
 import { HallBuilder } from './admin-hall-builder.js';
 import { RoleEditor } from './admin-roles.js';
+import { WebhookEditor } from './admin-webhooks.js';
 import { authApi } from './auth-api.js';
 import { HallConsole } from './hall-console.js';
 import { createLoginPanel } from './login-panel.js';
@@ -28,6 +29,7 @@ const login = createLoginPanel(() => {
 const hallConsole = new HallConsole(client);
 const builder = new HallBuilder(client);
 const roles = new RoleEditor(client);
+const webhooks = new WebhookEditor(client);
 
 byId('logout').addEventListener('click', () => {
   authApi
@@ -60,6 +62,7 @@ function show(user: UserStatus): void {
   hallConsole.start(user.role !== 'viewer');
   if (user.role === 'admin') {
     void roles.load();
+    void webhooks.load();
     client
       .request('cinemas.get_cinemas', null)
       .then((cinemas) => builder.start(cinemas))

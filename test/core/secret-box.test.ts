@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { openSecret, sealSecret } from '../../../src/modules/user/secret-box.js';
+import { openSecret, sealSecret } from '../../src/core/secret-box.js';
 
 describe('secret box', () => {
   const key = randomBytes(32);

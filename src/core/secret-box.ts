@@ -1,6 +1,7 @@
-// AES-256-GCM for TOTP secrets at rest: a database dump alone does not let anyone mint
-// codes. Stored as "iv:tag:ciphertext" (base64). The username is bound in as associated
-// data, so a ciphertext copied onto another account's row does not decrypt there.
+// AES-256-GCM for secrets at rest (TOTP secrets, webhook signing secrets): a database
+// dump alone does not let anyone mint codes or sign webhooks. Stored as
+// "iv:tag:ciphertext" (base64). The owner (username, webhook) is bound in as associated
+// data, so a ciphertext copied onto another row does not decrypt there.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 const ALGORITHM = 'aes-256-gcm';

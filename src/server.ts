@@ -122,7 +122,7 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
       announce,
       cinemaName: (id) => cinemas.name(id),
       // The cinema list shows each hall's current map's counts: read them again.
-      onRollover: () => void cinemas.reload().catch((error: unknown) => logger.error('cinema reload failed', { error: String(error) })),
+      onRollover: () => void cinemas.currentMapsChanged().catch((error: unknown) => logger.error('cinema reload failed', { error: String(error) })),
     });
     closers.unshift(async () => showings?.close());
     const seats = createSeatModule({
@@ -162,7 +162,9 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
     async function applyCatalogChange(what: string): Promise<void> {
       try {
         await showings?.catalogChanged(what);
-        await cinemas.reload();
+        // A schedule change moves the cinema list only through the halls it rolls over
+        // (onRollover above); a new list would make the original client reselect its hall.
+        if (!what.startsWith('schedule:') && !what.startsWith('showing:')) await cinemas.reload();
         await halls.catalogChanged(what);
       } catch (error) {
         logger.error('catalog refresh failed', { what, error: String(error) });

@@ -92,6 +92,21 @@ export function createCinemaService(
 
     hallCountsChanged: apply,
 
+    /**
+     * Halls moved to another seat map (a showing began or ended): reload, and push only
+     * the counts that changed, as count updates. A new snapshot would do too, but the
+     * original web client answers every cinemas snapshot by selecting the first hall.
+     */
+    async currentMapsChanged(): Promise<void> {
+      const before = new Map((cinemas ?? []).flatMap((c) => c.halls.map((h) => [h.id, JSON.stringify(h.seats_count)] as const)));
+      const list = await fresh();
+      for (const cinema of list) {
+        for (const hall of cinema.halls) {
+          if (before.get(hall.id) !== JSON.stringify(hall.seats_count)) feed.countsChanged(cinema.id, hall.id, hall.seats_count);
+        }
+      }
+    },
+
     /** After an admin change anywhere: reload and push the new list to subscribers. */
     async reload(): Promise<void> {
       const list = await fresh();

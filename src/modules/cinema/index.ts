@@ -22,6 +22,7 @@ export function createCinemaModule(deps: {
     handlers: createCinemaHandlers(service, feed),
     hallCountsChanged: service.hallCountsChanged,
     reload: () => service.reload(),
+    currentMapsChanged: () => service.currentMapsChanged(),
     /** The cinema's name, null when there is no such cinema. */
     async name(id: number): Promise<string | null> {
       return (await service.list()).find((c) => c.id === id)?.name ?? null;

@@ -16,6 +16,7 @@ const EXPECTED_TABLES = [
   'hall',
   'login_address',
   'login_failure',
+  'outbound_cursor',
   'pending_registration',
   'seat',
   'seat_event',
@@ -23,6 +24,8 @@ const EXPECTED_TABLES = [
   'showing',
   'showing_event',
   'showing_seat',
+  'webhook_delivery',
+  'webhook_endpoint',
 ];
 
 describe('migrations', () => {

@@ -91,6 +91,8 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
     // The schedule decides each hall's current seat map; the modules below ask it through
     // these, and it exists once the hall store it drives does.
     let showings: ShowingModule | undefined;
+    /** Set once the MQTT bridge exists: it republishes which stream each hall shows. */
+    let rolledOver = () => {};
     const currentShowing = (hallId: number) => showings?.schedule.currentShowing(hallId) ?? null;
     const cinemas = createCinemaModule({ prisma, announce, currentShowings: () => showings?.schedule.currentShowings() ?? new Map() });
     // One direction: the change log first, then the halls that read it, then the seat
@@ -122,7 +124,10 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
       announce,
       cinemaName: (id) => cinemas.name(id),
       // The cinema list shows each hall's current map's counts: read them again.
-      onRollover: () => void cinemas.currentMapsChanged().catch((error: unknown) => logger.error('cinema reload failed', { error: String(error) })),
+      onRollover: () => {
+        rolledOver();
+        void cinemas.currentMapsChanged().catch((error: unknown) => logger.error('cinema reload failed', { error: String(error) }));
+      },
     });
     closers.unshift(async () => showings?.close());
     const seats = createSeatModule({
@@ -156,7 +161,8 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
       }),
     );
     await users.start();
-    const outbound = await startOutbound({ database, bus, config, logger, clock });
+    const outbound = await startOutbound({ database, bus, config, logger, clock, currentShowing });
+    rolledOver = () => outbound.mqtt?.wake();
     closers.unshift(() => outbound.close());
 
     async function applyCatalogChange(what: string): Promise<void> {

@@ -31,6 +31,8 @@ export interface OutboundDeps {
   /** After resolveSecrets: totpEncryptionKey seals webhook secrets. */
   config: Config;
   logger: Logger;
+  /** The hall's current showing, from the schedule (the MQTT `current` topic). */
+  currentShowing(hallId: number): number | null;
 }
 
 export interface OutboundModule {
@@ -40,7 +42,7 @@ export interface OutboundModule {
   close(): Promise<void>;
 }
 
-export async function startOutbound({ database, bus, config, logger: parent, clock }: OutboundDeps): Promise<OutboundModule> {
+export async function startOutbound({ database, bus, config, logger: parent, clock, currentShowing }: OutboundDeps): Promise<OutboundModule> {
   const logger = parent.child({ module: 'outbound' });
   const { outbound } = config;
   const sql = <T>(text: string, params: unknown[]) => database.sql<T>(text, params);
@@ -67,7 +69,7 @@ export async function startOutbound({ database, bus, config, logger: parent, clo
   const mqttLead = outbound.mqtt.url ? lead('mqtt') : undefined;
   const mqtt =
     outbound.mqtt.url && mqttLead
-      ? new MqttBridge({ url: outbound.mqtt.url, topicPrefix: outbound.mqtt.topicPrefix, clientId: outbound.mqtt.clientId, source, cursors, leadership: mqttLead, sweepMs: outbound.sweepMs, logger })
+      ? new MqttBridge({ url: outbound.mqtt.url, topicPrefix: outbound.mqtt.topicPrefix, clientId: outbound.mqtt.clientId, source, cursors, leadership: mqttLead, sweepMs: outbound.sweepMs, logger, currentShowing })
       : undefined;
 
   const committed = () => {

@@ -27,6 +27,8 @@ export interface MqttBridgeOptions {
   leadership: Leadership;
   sweepMs: number;
   logger: Logger;
+  /** The hall's current showing (what hall.subscribe shows), null for its own map. */
+  currentShowing(hallId: number): number | null;
 }
 
 export function streamTopic(prefix: string, scope: StreamScope): string {
@@ -59,6 +61,8 @@ export class MqttBridge {
   private snapshotAll = true;
   /** What was live at the last pass, to clear the retained snapshot of a deleted stream. */
   private known = new Map<string, StreamScope>();
+  /** The retained `current` message last published per hall topic. */
+  private currents = new Map<string, string>();
   private readonly logger: Logger;
 
   constructor(private readonly options: MqttBridgeOptions) {
@@ -157,8 +161,25 @@ export class MqttBridge {
     for (const [stream, scope] of this.known) {
       // A deleted hall: an empty retained message removes its snapshot from the broker.
       if (!live.has(stream)) await this.publish(`${streamTopic(topicPrefix, scope)}/snapshot`, '', true);
+      if (!live.has(stream) && scope.showing_id === undefined) await this.publish(`${streamTopic(topicPrefix, scope)}/current`, '', true);
     }
     this.known = live;
+    // Which stream each hall shows now (it rolls over with the schedule): retained, so a
+    // device that follows "what the hall shows" reads it, then that stream's topics.
+    for (const head of heads) {
+      if (head.scope.showing_id !== undefined) continue;
+      const showingId = this.options.currentShowing(head.scope.hall_id);
+      const topic = `${streamTopic(topicPrefix, head.scope)}/current`;
+      const payload = JSON.stringify({
+        type: 'current',
+        ...head.scope,
+        showing_id: showingId,
+        stream: showingId === null ? head.stream : `showing:${showingId}`,
+      });
+      if (!snapshotAll && this.currents.get(topic) === payload) continue;
+      await this.publish(topic, payload, true);
+      this.currents.set(topic, payload);
+    }
   }
 
   /** Publishes every version after the cursor; true when it published any. */

@@ -46,7 +46,7 @@ export function toView(row: ShowingRow): ShowingView {
   };
 }
 
-/** The exclusion constraint showing_no_overlap refused the write (SQLSTATE 23P01). */
+/** The trigger showing_no_overlap refused the write (SQLSTATE 23P01, migration showings). */
 function isOverlap(error: unknown): boolean {
   return String((error as { message?: unknown })?.message ?? error).includes('showing_no_overlap');
 }

@@ -11,6 +11,7 @@ import { startTestServer, type TestServer } from '../support/server.js';
 import { zoneAwayFromMidnight } from '../support/time-zone.js';
 import type { ProtocolClient } from '../../web/client/protocol-client.js';
 import type { Hall, Showing } from '../../web/client/protocol-types.js';
+import { assertAccessible } from './axe.js';
 import { ensureFreshBundles, launchBrowser, nodeClient, screenshot, VIEWPORTS } from './browser.js';
 
 const MINUTE = 60_000;
@@ -86,6 +87,7 @@ describe('lobby showings', () => {
     const elapsed = Date.now() - started;
     assert.ok(elapsed < 1_000, `seats left changed after ${elapsed} ms`);
     await screenshot(page, 'display-cinema-tv');
+    await assertAccessible(page, '/display/cinemas/:id');
     await page.close();
   });
 
@@ -143,6 +145,7 @@ describe('lobby showings', () => {
       // Three metres from a 1080p screen: film titles at least 40 px tall.
       if (name === 'tv') assert.ok(fit.fontPx >= 40, `titles at ${fit.fontPx} px`);
       await screenshot(page, `display-cinema-full-${name}`);
+      await assertAccessible(page, `/display/cinemas/:id full (${name})`);
       await page.close();
     });
   }
@@ -154,6 +157,7 @@ describe('lobby showings', () => {
     assert.equal(await page.textContent('#cinema-name'), 'Empty Cinema');
     assert.equal(await page.locator('#showings [data-showing-id]').count(), 0);
     await screenshot(page, 'display-cinema-empty');
+    await assertAccessible(page, '/display/cinemas/:id empty');
     await page.close();
   });
 
@@ -162,6 +166,7 @@ describe('lobby showings', () => {
     await page.goto(`${server.url}/display`);
     const link = page.locator(`a[href="/display/cinemas/${cinemaId}"]`);
     await link.waitFor();
+    await assertAccessible(page, '/display with board links');
     await link.click();
     await page.waitForURL(`**/display/cinemas/${cinemaId}`);
     await page.locator('#showings[aria-busy="false"]').waitFor();
@@ -198,6 +203,7 @@ describe('lobby showings', () => {
     assert.equal(await page.evaluate(() => (window as unknown as { probe?: string }).probe), 'same page', 'no reload');
     assert.notEqual(await page.$eval('#seat-map', (map) => getComputedStyle(map).animationName), 'none', 'the map fades in');
     await screenshot(page, 'display-hall-rollover');
+    await assertAccessible(page, '/display/halls/:id after a rollover');
     await page.close();
 
     // The same boundary under prefers-reduced-motion: the notice, but no animation.

@@ -10,6 +10,7 @@ import { ManualClock } from '../support/manual-clock.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import type { ProtocolClient } from '../../web/client/protocol-client.js';
 import type { Hall, Showing } from '../../web/client/protocol-types.js';
+import { assertAccessible } from './axe.js';
 import { ensureFreshBundles, launchBrowser, nodeClient, screenshot, VIEWPORTS } from './browser.js';
 
 const MINUTE = 60_000;
@@ -94,6 +95,7 @@ describe('staff console: showings', () => {
     // The recent changes are the picked showing's.
     await page.locator('#audit-body tr', { hasText: 'showing_staff' }).first().waitFor();
     await screenshot(page, 'staff-showing-picked');
+    await assertAccessible(page, '/staff with a showing picked');
 
     // It landed in the evening showing's map and log, and the matinee's seat is still free.
     assert.equal((await admin.request('showing.get', { id: evening.id })).seats.find((s) => s.id === seat.id)?.status, 'OCCUPIED');
@@ -121,6 +123,7 @@ describe('staff console: showings', () => {
     await page.selectOption('#showing-select', 'hall');
     await page.locator('#showing-note', { hasText: "the hall's own seat map cannot be shown" }).waitFor();
     assert.equal(await page.locator('#staff-map .seat').count(), 0);
+    await assertAccessible(page, "/staff on the hall's own map during a showing");
     await page.context().close();
   });
 
@@ -157,6 +160,7 @@ describe('staff console: showings', () => {
     assert.equal(await page.inputValue('#showing-film'), 'Clash', 'the form keeps what was typed');
     assert.deepEqual((await list()).map((s) => s.title), ['Single']);
     await screenshot(page, 'staff-schedule-overlap');
+    await assertAccessible(page, '/staff schedule with an overlap refused');
 
     await add('Daily', await local(1, 14), await local(1, 16), true);
     await page.locator('#schedule-message', { hasText: 'Added 7 showings of "Daily"' }).waitFor();
@@ -178,6 +182,7 @@ describe('staff console: showings', () => {
     await page.fill('#showing-ends', await local(1, 13));
     await page.click('#showing-save');
     await page.locator('#schedule-message', { hasText: 'Saved "Single"' }).waitFor();
+    await assertAccessible(page, '/staff schedule after a move');
     const moved = (await list()).find((s) => s.id === single.id)!;
     assert.equal(Date.parse(moved.starts_at) - Date.parse(single.starts_at), 2 * 60 * MINUTE);
 

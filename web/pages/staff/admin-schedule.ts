@@ -62,7 +62,7 @@ export class ScheduleEditor {
     const cancelled = showing.status === 'cancelled';
     const status = cancelled ? 'Cancelled' : ended ? 'Ended' : started ? 'Running' : 'Scheduled';
     const name = `${showing.title}, ${when.format(new Date(showing.starts_at))}`;
-    const actions = el('td', { class: 'schedule-actions' });
+    const actions = el('div', { class: 'schedule-actions' });
     if (!cancelled && !ended) {
       // The visible word, then what it acts on for screen readers (every row has the same buttons).
       const edit = el('button', { type: 'button', class: 'secondary' }, 'Edit', el('span', { class: 'visually-hidden' }, ` ${name}`));
@@ -80,7 +80,7 @@ export class ScheduleEditor {
       el('td', {}, el('time', { datetime: showing.ends_at }, when.format(new Date(showing.ends_at)))),
       el('td', {}, seatsLeftWords(showing.seats_left)),
       el('td', {}, status),
-      actions,
+      el('td', {}, actions),
     );
   }
 

@@ -108,6 +108,8 @@ export class HallConsole {
     this.hallId = hallId;
     history.replaceState(null, '', `#hall=${hallId}`);
     byId<HTMLAnchorElement>('display-link').href = `/display/halls/${hallId}`;
+    // The last hall's showings go at once; this hall's come with its list and its snapshot.
+    this.showingPicker.replaceChildren();
     void this.showings.show(hallId);
     this.choose({ kind: 'current' });
   }
@@ -139,10 +141,9 @@ export class HallConsole {
       error: (error) => this.say(errorInWords(error), true),
     };
     this.hallSubscription = choice.kind === 'showing' ? this.client.subscribeShowing(choice.id, listener) : this.client.subscribeHall(this.hallId, listener);
-    this.fillShowingPicker();
   }
 
-  /** The showing picker: the map shown now first, then the hall's own, then every showing in the window. */
+  /** The showing picker: the hall's own map, then every showing in the window (and the one shown, if outside it). */
   private fillShowingPicker(): void {
     const shown = this.model?.hall.showing ?? null;
     const listed: (Showing | ShowingSummary)[] = [...this.showings.list];
@@ -161,6 +162,7 @@ export class HallConsole {
     byId('follow-current').hidden = this.choice.kind === 'current';
     let note: string;
     if (this.ownMapHidden) note = `While "${showing!.title}" is on, the hall's own seat map cannot be shown or changed here. Pick the showing, or go back to the current one.`;
+    // "Now on" within the lead time too: the times say when it starts, and this page's clock may not be the server's.
     else if (this.choice.kind === 'current') note = showing ? `Now on: ${showing.title}, ${showingTimes(showing)}. The map follows the schedule.` : "No showing now: the hall's own seat map. The map follows the schedule.";
     else if (!showing) note = "The hall's own seat map (no showing).";
     else if (showing.status === 'cancelled') note = `${showing.title} is cancelled: its seats can no longer change.`;

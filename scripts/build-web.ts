@@ -16,8 +16,10 @@ export const DEFAULT_DIST_DIR = join(WEB_DIR, 'dist');
 const ENTRY_POINTS = [
   { in: 'pages/display/hall-display.ts', out: 'display-hall' },
   { in: 'pages/display/display-index.ts', out: 'display-index' },
+  { in: 'pages/display/cinema-board.ts', out: 'display-cinema' },
   { in: 'pages/staff/staff.ts', out: 'staff' },
   { in: 'styles/display.css', out: 'display' },
+  { in: 'styles/board.css', out: 'board' },
   { in: 'styles/staff.css', out: 'staff' },
 ];
 

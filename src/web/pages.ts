@@ -1,4 +1,4 @@
-// Serves the pages: GET /display, /display/halls/:id and /staff (HTML), /assets/* (the
+// Serves the pages: GET /display, /display/halls/:id, /display/cinemas/:id and /staff (HTML), /assets/* (the
 // bundles). The bundles come from `npm run build:web` (run by postinstall); when web/dist
 // is missing, as in a fresh checkout started without install, they are built on first
 // start, and the pages wait for that build.
@@ -13,6 +13,7 @@ const WEB_DIST_DIR = join(PROJECT_ROOT, 'web/dist');
 const PAGES: Record<string, string> = {
   '/display': 'display-index.html',
   '/display/halls/:id': 'display-hall.html',
+  '/display/cinemas/:id': 'display-cinema.html',
   '/staff': 'staff.html',
 };
 

@@ -132,8 +132,8 @@ test('after a drop it reconnects, resubscribes with the same eid and since_versi
 
     const resubscribe = await server.next((s) => s.type === 'hall.subscribe', seen);
     assert.equal(resubscribe.eid, subscribe.eid);
-    assert.deepEqual(resubscribe.data, { id: 7, since_version: 4, epoch: 'epoch-1' });
-    server.send(resubscribe.eid, resubscribe.type, 'success', { id: 7, version: 4, resumed: true });
+    assert.deepEqual(resubscribe.data, { id: 7, since_version: 4, epoch: 'epoch-1', showing_id: null });
+    server.send(resubscribe.eid, resubscribe.type, 'success', { id: 7, showing_id: null, version: 4, resumed: true });
     server.send(resubscribe.eid, resubscribe.type, 'update', update(5));
     await waitFor(() => versions.length === 3);
     assert.deepEqual(versions, [3, 4, 5]);
@@ -156,15 +156,49 @@ test('a version gap resubscribes from the last applied version and delivers ever
     server.send(subscribe.eid, subscribe.type, 'update', update(14)); // still out of order: no second resubscribe
     const resubscribe = await server.next((s) => s.type === 'hall.subscribe', seen);
     assert.equal(resubscribe.eid, subscribe.eid);
-    assert.deepEqual(resubscribe.data, { id: 7, since_version: 11, epoch: 'epoch-1' });
+    assert.deepEqual(resubscribe.data, { id: 7, since_version: 11, epoch: 'epoch-1', showing_id: null });
 
-    server.send(subscribe.eid, subscribe.type, 'success', { id: 7, version: 11, resumed: true });
+    server.send(subscribe.eid, subscribe.type, 'success', { id: 7, showing_id: null, version: 11, resumed: true });
     for (const version of [12, 13, 14, 13]) server.send(subscribe.eid, subscribe.type, 'update', update(version));
     await waitFor(() => versions.length >= 5);
     await new Promise((resolve) => setTimeout(resolve, 50)); // room for a wrong extra delivery
     assert.deepEqual(versions, [10, 11, 12, 13, 14]);
     const resubscribes = server.received.slice(seen).filter((s) => s.type === 'hall.subscribe');
     assert.equal(resubscribes.length, 1, 'one resubscribe for the gap, not one per stray push');
+  } finally {
+    client.close();
+  }
+});
+
+test("a showing's subscription resumes on its own stream, a pushed snapshot passes on its reason, and schedule frames reach their listener", async () => {
+  const client = newClient();
+  const seen: string[] = [];
+  const boards: string[] = [];
+  try {
+    client.subscribeShowing(9, { snapshot: (h, reason) => seen.push(`snapshot ${h.version} ${reason ?? 'reply'}`), update: (u) => seen.push(`update ${u.version}`) });
+    const subscribe = await server.next((s) => s.type === 'showing.subscribe', server.received.length);
+    assert.deepEqual(subscribe.data, { id: 9 });
+    const showingMap: Hall = { ...hall(2), showing: { id: 9, hall_id: 7, title: 'Film', starts_at: '2026-12-01T18:00:00.000Z', ends_at: '2026-12-01T20:00:00.000Z', status: 'scheduled' } };
+    server.send(subscribe.eid, subscribe.type, 'snapshot', showingMap);
+    server.send(subscribe.eid, subscribe.type, 'update', { ...update(3), showing_id: 9 });
+    server.send(subscribe.eid, subscribe.type, 'snapshot', { ...showingMap, version: 3, reason: 'changed' });
+    await waitFor(() => seen.length === 3);
+    assert.deepEqual(seen, ['snapshot 2 reply', 'update 3', 'snapshot 3 changed']);
+
+    const mark = server.received.length;
+    (await server.connected()).terminate();
+    const resubscribe = await server.next((s) => s.type === 'showing.subscribe', mark);
+    assert.equal(resubscribe.eid, subscribe.eid);
+    // A showing's stream is its own: no showing_id to name it by.
+    assert.deepEqual(resubscribe.data, { id: 9, since_version: 3, epoch: 'epoch-1' });
+
+    client.subscribeSchedule(1, { snapshot: (s) => boards.push(`snapshot ${s.showings.length}`), update: (u) => boards.push(`update ${u.showings[0]!.seats_left}`) });
+    const schedule = await server.next((s) => s.type === 'schedule.subscribe', mark);
+    assert.deepEqual(schedule.data, { cinema_id: 1 });
+    server.send(schedule.eid, schedule.type, 'snapshot', { cinema_id: 1, cinema_name: 'Aurora', day: '2026-12-01', time_zone: 'UTC', now: '2026-12-01T12:00:00.000Z', showings: [] });
+    server.send(schedule.eid, schedule.type, 'update', { cinema_id: 1, showings: [{ id: 9, version: 4, seats_left: 41 }] });
+    await waitFor(() => boards.length === 2);
+    assert.deepEqual(boards, ['snapshot 0', 'update 41']);
   } finally {
     client.close();
   }

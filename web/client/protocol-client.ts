@@ -11,6 +11,9 @@ import type {
   HallUpdate,
   RequestMap,
   RequestType,
+  Schedule,
+  ScheduleUpdate,
+  SnapshotReason,
   UserStatus,
 } from './protocol-types.js';
 
@@ -59,13 +62,19 @@ export interface Subscription {
 }
 
 export interface HallListener {
-  snapshot(hall: Hall): void;
+  /** `reason` is set on snapshots pushed after the first: a rollover to another seat map, or an admin change. */
+  snapshot(hall: Hall, reason?: SnapshotReason): void;
   update(update: HallUpdate): void;
   error?(error: ProtocolError): void;
 }
 export interface CinemasListener {
   snapshot(cinemas: Cinema[]): void;
   update(update: CinemasUpdate): void;
+  error?(error: ProtocolError): void;
+}
+export interface ScheduleListener {
+  snapshot(schedule: Schedule): void;
+  update(update: ScheduleUpdate): void;
   error?(error: ProtocolError): void;
 }
 export interface UserListener {
@@ -84,8 +93,8 @@ interface Pending {
 /** A subscription as the connection sees it: what to (re)send, and where its frames go. */
 interface SubscriptionRecord {
   readonly eid: string;
-  readonly type: 'hall.subscribe' | 'cinemas.subscribe' | 'user.subscribe';
-  readonly unsubscribeType: 'hall.unsubscribe' | 'cinemas.unsubscribe' | 'user.unsubscribe';
+  readonly type: 'hall.subscribe' | 'showing.subscribe' | 'cinemas.subscribe' | 'schedule.subscribe' | 'user.subscribe';
+  readonly unsubscribeType: 'hall.unsubscribe' | 'showing.unsubscribe' | 'cinemas.unsubscribe' | 'schedule.unsubscribe' | 'user.unsubscribe';
   /** The subscribe data for the next (re)send: a hall resumes from its last version. */
   request(): unknown;
   receive(frame: Frame): void;
@@ -160,8 +169,29 @@ export class ProtocolClient {
     });
   }
 
+  /** The hall's current seat map, which follows its schedule (a `rollover` snapshot at each boundary). */
   subscribeHall(id: number, listener: HallListener): Subscription {
-    return this.subscribe(new HallSubscription(this.eid(), id, listener, (record) => this.resend(record)));
+    return this.subscribe(new HallSubscription(this.eid(), 'hall', id, listener, (record) => this.resend(record)));
+  }
+
+  /** One showing's seat map, whether or not it is its hall's current one. */
+  subscribeShowing(id: number, listener: HallListener): Subscription {
+    return this.subscribe(new HallSubscription(this.eid(), 'showing', id, listener, (record) => this.resend(record)));
+  }
+
+  /** A cinema's coming showings of the day, for lobby boards. */
+  subscribeSchedule(cinemaId: number, listener: ScheduleListener): Subscription {
+    return this.subscribe({
+      eid: this.eid(),
+      type: 'schedule.subscribe',
+      unsubscribeType: 'schedule.unsubscribe',
+      request: () => ({ cinema_id: cinemaId }),
+      receive(frame) {
+        if (frame.status === 'error') listener.error?.(errorOf(frame));
+        else if (frame.status === 'snapshot') listener.snapshot(frame.data as Schedule);
+        else if (frame.status === 'update') listener.update(frame.data as ScheduleUpdate);
+      },
+    });
   }
 
   subscribeCinemas(listener: CinemasListener): Subscription {
@@ -310,14 +340,14 @@ export class ProtocolClient {
 }
 
 /**
- * One hall's subscription: remembers the last applied version and the database epoch it
+ * One hall's (or one showing's: the same protocol on the showing's own stream) subscription: remembers the last applied version and the database epoch it
  * belongs to, so that a reconnect, or a gap in the pushes, resumes with since_version and
  * the listener sees every version once, in order (or a snapshot, when the server's
  * database is another history than the one the versions came from).
  */
 class HallSubscription implements SubscriptionRecord {
-  readonly type = 'hall.subscribe';
-  readonly unsubscribeType = 'hall.unsubscribe';
+  readonly type: 'hall.subscribe' | 'showing.subscribe';
+  readonly unsubscribeType: 'hall.unsubscribe' | 'showing.unsubscribe';
   private version: number | null = null;
   private epoch = '';
   /** The seat map the version belongs to: the hall's current showing, or null for its own. */
@@ -327,13 +357,20 @@ class HallSubscription implements SubscriptionRecord {
 
   constructor(
     readonly eid: string,
+    private readonly kind: 'hall' | 'showing',
     private readonly id: number,
     private readonly listener: HallListener,
     private readonly resend: (record: SubscriptionRecord) => void,
-  ) {}
+  ) {
+    this.type = `${kind}.subscribe`;
+    this.unsubscribeType = `${kind}.unsubscribe`;
+  }
 
   request(): unknown {
-    return this.version === null ? { id: this.id } : { id: this.id, since_version: this.version, epoch: this.epoch, showing_id: this.showingId };
+    if (this.version === null) return { id: this.id };
+    const resume = { id: this.id, since_version: this.version, epoch: this.epoch };
+    // A showing's stream is always its own; a hall's may be any of its maps.
+    return this.kind === 'hall' ? { ...resume, showing_id: this.showingId } : resume;
   }
 
   receive(frame: Frame): void {
@@ -348,7 +385,7 @@ class HallSubscription implements SubscriptionRecord {
         this.version = hall.version;
         this.epoch = hall.epoch;
         this.showingId = hall.showing?.id ?? null;
-        this.listener.snapshot(hall);
+        this.listener.snapshot(hall, (frame.data as { reason?: SnapshotReason }).reason);
         return;
       }
       case 'success': // {resumed: true}: the missed updates follow as pushes

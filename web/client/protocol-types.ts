@@ -7,8 +7,9 @@ import type { ErrorCode as ServerErrorCode } from '../../src/core/errors.js';
 import type { Reply } from '../../src/core/protocol/envelope.js';
 import type { MESSAGES } from '../../src/handlers.js';
 import type { CinemasUpdate as ServerCinemasUpdate, CinemaView, HallSummary as ServerHallSummary } from '../../src/modules/cinema/index.js';
-import type { HallUpdate as ServerHallUpdate, HallView, SeatTypeCountsView, SeatView } from '../../src/modules/hall/index.js';
+import type { hallSnapshotPushSchema, HallUpdate as ServerHallUpdate, HallView, SeatTypeCountsView, SeatView, ShowingSummary as ServerShowingSummary } from '../../src/modules/hall/index.js';
 import type { SeatStatus as ServerSeatStatus, SeatTypeView, StatusCounts as ServerStatusCounts } from '../../src/modules/seat/index.js';
+import type { ScheduleUpdate as ServerScheduleUpdate, ScheduleView, ShowingView } from '../../src/modules/showing/index.js';
 import type { UserStatus as ServerUserStatus } from '../../src/modules/user/index.js';
 
 type Message = (typeof MESSAGES)[number];
@@ -42,6 +43,16 @@ export type UserSummary = RequestMap['user.list'][1]['users'][number];
 export type WebhookEndpoint = RequestMap['webhook.list'][1]['endpoints'][number];
 export type WebhookEvent = RequestMap['webhook.create'][0]['events'][number];
 export type SeatStatusResult = RequestMap['hall.update_seat_status'][1];
+/** The showing a seat map belongs to (a snapshot's `showing`). */
+export type ShowingSummary = ServerShowingSummary;
+/** A showing in lists (showing.list, the lobby schedule), with seats left. */
+export type Showing = ShowingView;
+/** `schedule.subscribe`: a cinema's coming showings of the day. */
+export type Schedule = ScheduleView;
+/** A `schedule.subscribe` update: new seats-left figures, by showing id. */
+export type ScheduleUpdate = ServerScheduleUpdate;
+/** Why a snapshot was pushed after the first: the hall moved to another seat map, or an admin changed it. */
+export type SnapshotReason = z.output<typeof hallSnapshotPushSchema>['reason'];
 
 /** Codes the server sends (one list: src/core/errors.ts), plus the ones this client raises itself. */
 export type ErrorCode =

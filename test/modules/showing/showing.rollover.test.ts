@@ -9,21 +9,10 @@ import { createTestDatabase } from '../../support/database.js';
 import type { HallSnapshot } from '../../support/halls.js';
 import { ManualClock } from '../../support/manual-clock.js';
 import { startTestServer, type TestDatabaseHandle, type TestServer } from '../../support/server.js';
+import { zoneAwayFromMidnight } from '../../support/time-zone.js';
 import { TestClient } from '../../support/ws-client.js';
 
 const MINUTE = 60_000;
-
-/**
- * A zone whose local time now is far from midnight (02:00-18:00), so "today's showings"
- * over the next few hours of this test's clock stay on one local day whenever it runs.
- */
-function zoneAwayFromMidnight(): string {
-  for (const zone of ['UTC', 'Asia/Tokyo', 'America/New_York', 'Asia/Kolkata', 'America/Los_Angeles', 'Europe/Berlin']) {
-    const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', hourCycle: 'h23' }).format(Date.now()));
-    if (hour >= 2 && hour < 18) return zone;
-  }
-  throw new Error('no zone between 02:00 and 18:00: impossible with six zones 3+ hours apart');
-}
 
 describe('showings: the hall follows the clock', () => {
   let database: TestDatabaseHandle;

@@ -1,4 +1,5 @@
-// /display: every cinema and hall with live occupancy, each linking to its lobby display.
+// /display: every cinema and hall with live occupancy, each hall linking to its lobby
+// display and each cinema to its board of today's showings.
 // Count updates change the hall's existing row in place; a snapshot (a hall added or
 // renamed) redraws the list.
 import { ProtocolClient } from '../../client/protocol-client.js';
@@ -53,6 +54,7 @@ function render(cinemas: Cinema[]): void {
         'section',
         { class: 'cinema', 'aria-labelledby': `cinema-${cinema.id}` },
         el('h2', { id: `cinema-${cinema.id}` }, swatch, cinema.name),
+        el('p', { class: 'cinema-board-link' }, el('a', { href: `/display/cinemas/${cinema.id}` }, "Today's showings", el('span', { class: 'visually-hidden' }, ` at ${cinema.name}`))),
         el('ul', { class: 'halls' }, ...cinema.halls.map((hall) => {
           const row: HallRow = { bar: el('span'), text: el('span', { class: 'hall-counts' }) };
           rows.set(hall.id, row);

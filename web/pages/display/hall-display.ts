@@ -1,7 +1,10 @@
 // The lobby display of one hall (/display/halls/:id): the live seat map, counts, legend
-// and clock. A push changes only the seats it names (see SeatMap) and the counts.
+// and clock, and the showing the map belongs to. A push changes only the seats it names
+// (see SeatMap) and the counts. At a showing boundary the server pushes the next map
+// (`rollover`): it replaces this one in place, with a short fade and a "Now: <film>"
+// notice, so the screen never needs a reload.
 import { ProtocolClient } from '../../client/protocol-client.js';
-import type { StatusCounts } from '../../client/protocol-types.js';
+import type { ShowingSummary, StatusCounts } from '../../client/protocol-types.js';
 import { startClock } from '../shared/clock.js';
 import { bindConnectionBanner } from '../shared/connection-banner.js';
 import { byId } from '../shared/dom.js';
@@ -9,11 +12,17 @@ import { errorInWords } from '../shared/error-words.js';
 import { HallModel, occupiedPercent } from '../shared/hall-model.js';
 import { renderLegend } from '../shared/legend.js';
 import { drawingsOf, SeatMap } from '../shared/seat-map.js';
+import { showingTimes } from '../shared/showing-words.js';
 import { socketUrl } from '../shared/socket-url.js';
+
+/** How long the "Now: <film>" notice stays after a rollover. */
+const ROLLOVER_NOTICE_MS = 8_000;
 
 const hallId = Number(/^\/display\/halls\/(\d+)\/?$/.exec(location.pathname)?.[1]);
 const problem = byId('problem');
 const map = new SeatMap(byId<SVGSVGElement>('seat-map'));
+const rolloverNotice = byId('rollover');
+let rolloverTimer: ReturnType<typeof setTimeout> | undefined;
 const countCells = {
   VACANT: byId('count-vacant'),
   OCCUPIED: byId('count-occupied'),
@@ -30,7 +39,7 @@ if (!Number.isInteger(hallId) || hallId <= 0) {
   bindConnectionBanner(client, byId('banner'));
   let model: HallModel | null = null;
   client.subscribeHall(hallId, {
-    snapshot(hall) {
+    snapshot(hall, reason) {
       model = new HallModel(hall);
       problem.hidden = true;
       document.title = `${hall.name} · ${hall.cinema_name} — Seats Sync`;
@@ -39,6 +48,8 @@ if (!Number.isInteger(hallId) || hallId <= 0) {
       map.draw(drawingsOf(model.seats.values()));
       renderLegend(byId('legend'), hall.seat_types);
       showCounts(model.counts);
+      showShowing(hall.showing);
+      if (reason === 'rollover') announceRollover(hall.showing);
     },
     update(update) {
       if (!model) return;
@@ -57,6 +68,27 @@ function showCounts(counts: StatusCounts): void {
   countCells.OCCUPIED.textContent = String(counts.OCCUPIED);
   countCells.MAINTENANCE.textContent = String(counts.MAINTENANCE);
   countCells.percent.textContent = `${occupiedPercent(counts)}%`;
+}
+
+/** The film and its times under the hall's name; nothing for the hall's own map. */
+function showShowing(showing: ShowingSummary | null): void {
+  const line = byId('showing');
+  line.hidden = showing === null;
+  byId('showing-title').textContent = showing?.title ?? '';
+  byId('showing-time').textContent = showing ? showingTimes(showing) : '';
+  line.dataset.showingId = showing ? String(showing.id) : '';
+}
+
+/** The map fades in (CSS; none under prefers-reduced-motion) and a notice names what is on now. */
+function announceRollover(showing: ShowingSummary | null): void {
+  const main = byId('seat-map').closest('main')!;
+  main.classList.remove('rolled-over');
+  void main.offsetWidth; // restart the animation when two rollovers come close together
+  main.classList.add('rolled-over');
+  rolloverNotice.textContent = showing ? `Now: ${showing.title}` : 'No showing now';
+  rolloverNotice.hidden = false;
+  clearTimeout(rolloverTimer);
+  rolloverTimer = setTimeout(() => (rolloverNotice.hidden = true), ROLLOVER_NOTICE_MS);
 }
 
 function showProblem(text: string): void {

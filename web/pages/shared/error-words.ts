@@ -32,6 +32,11 @@ const WORDS: Partial<Record<ErrorCode, string>> = {
   ConnectionLost: 'The connection dropped before the server answered. Check the map before trying again.',
   Timeout: 'The server did not answer in time. Check the map before trying again.',
   NetworkError: 'The server cannot be reached. Check the network and try again.',
+  ShowingNotFound: 'That showing no longer exists.',
+  ShowingOverlap: 'Another showing in this hall overlaps that time. Nothing was changed: pick other times, or move or cancel the other showing first.',
+  ShowingStarted: 'That showing has already started, so its times can no longer change. It can still be renamed or cancelled.',
+  ShowingEnded: 'That showing is over (or the times given are in the past); its seats can no longer change.',
+  ShowingCancelled: 'That showing is cancelled; its seats and times can no longer change.',
 };
 
 export function errorInWords(error: unknown): string {

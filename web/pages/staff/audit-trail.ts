@@ -1,4 +1,5 @@
-// The hall's recent changes (hall.history), newest first, refreshed shortly after pushes.
+// Recent changes of the seat map on screen (hall.history of the hall's own map or of one
+// showing's), newest first, refreshed shortly after pushes.
 // Debounced: a burst of changes costs one request, not one per push.
 import type { ProtocolClient } from '../../client/protocol-client.js';
 import { byId, el } from '../shared/dom.js';
@@ -11,14 +12,17 @@ const DEBOUNCE_MS = 400;
 
 export class AuditTrail {
   private hallId: number | null = null;
+  private showingId: number | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly body = byId('audit-body');
 
   constructor(private readonly client: ProtocolClient) {}
 
-  show(hallId: number): void {
+  /** The map shown; the same one again only refreshes. */
+  show(hallId: number, showingId: number | null = null): void {
+    if (hallId !== this.hallId || showingId !== this.showingId) this.body.replaceChildren();
     this.hallId = hallId;
-    this.body.replaceChildren();
+    this.showingId = showingId;
     this.refreshSoon();
   }
 
@@ -28,11 +32,11 @@ export class AuditTrail {
   }
 
   private async refresh(): Promise<void> {
-    const hallId = this.hallId;
+    const { hallId, showingId } = this;
     if (hallId === null) return;
     try {
-      const history = await this.client.request('hall.history', { hall_id: hallId, limit: LIMIT });
-      if (hallId !== this.hallId) return; // another hall was picked meanwhile
+      const history = await this.client.request('hall.history', { hall_id: hallId, showing_id: showingId, limit: LIMIT });
+      if (hallId !== this.hallId || showingId !== this.showingId) return; // another map was picked meanwhile
       if (history.events.length === 0) {
         this.body.replaceChildren(el('tr', {}, el('td', { colspan: 4 }, 'No changes yet.')));
         return;

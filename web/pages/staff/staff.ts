@@ -9,9 +9,11 @@ import { errorInWords } from '../shared/error-words.js';
 import { socketUrl } from '../shared/socket-url.js';
 import { HallBuilder } from './admin-hall-builder.js';
 import { RoleEditor } from './admin-roles.js';
+import { ScheduleEditor } from './admin-schedule.js';
 import { WebhookEditor } from './admin-webhooks.js';
 import { authApi } from './auth-api.js';
 import { HallConsole } from './hall-console.js';
+import { HallShowings } from './hall-showings.js';
 import { createLoginPanel } from './login-panel.js';
 
 let shownAs: string | null = null;
@@ -26,7 +28,10 @@ bindConnectionBanner(client, byId('banner'));
 const login = createLoginPanel(() => {
   if (shownAs === null || shownAs === 'guest') client.reconnect();
 });
-const hallConsole = new HallConsole(client);
+// One list of the picked hall's showings, for the console's picker and the admins' schedule.
+const showings = new HallShowings(client);
+const hallConsole = new HallConsole(client, showings);
+new ScheduleEditor(client, showings);
 const builder = new HallBuilder(client);
 const roles = new RoleEditor(client);
 const webhooks = new WebhookEditor(client);

@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { renderOpenApi } from '../src/core/http/openapi.js';
 import { ORIGINAL_CLIENT_DIALECT, renderAsyncApi, SEATS_DIALECT } from '../src/core/protocol/asyncapi.js';
 import { renderProtocolReference } from '../src/core/protocol/reference.js';
-import { MESSAGES, ROUTES } from '../src/handlers.js';
+import { MESSAGES, REST_ROUTES, ROUTES } from '../src/handlers.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -18,5 +18,5 @@ function yaml(document: object): string {
 export const PROTOCOL_DOCUMENTS: Record<string, () => string> = {
   'docs/protocol.md': () => renderProtocolReference(MESSAGES, ROUTES),
   'docs/asyncapi.yaml': () => yaml(renderAsyncApi(MESSAGES, { version, description: 'Every socket message of Seats Sync: requests, replies, subscription pushes and errors, in both dialects (ours, and the original web client\'s).' }, [SEATS_DIALECT, ORIGINAL_CLIENT_DIALECT])),
-  'docs/openapi.yaml': () => yaml(renderOpenApi(ROUTES, { version, description: 'The HTTP login endpoints of Seats Sync; the live data is on the WebSocket (docs/asyncapi.yaml).' })),
+  'docs/openapi.yaml': () => yaml(renderOpenApi(ROUTES, { version, description: 'The HTTP API of Seats Sync: the login endpoints (session cookie) and the box-office REST API under /api/v1 (API keys: reads, batch seat changes, holds; errors as RFC 9457 problem details). The live data is on the WebSocket (docs/asyncapi.yaml).' }, REST_ROUTES)),
 };

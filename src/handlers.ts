@@ -1,6 +1,8 @@
 // Every socket message and HTTP route the server answers, by module: the contract the
 // generated references (docs/protocol.md, docs/asyncapi.yaml, docs/openapi.yaml), the
 // pages' types and the tests read.
+import { apiKeyMessages } from './modules/apikey/index.js';
+import { REST_ROUTES } from './modules/boxoffice/index.js';
 import { cinemaMessages } from './modules/cinema/index.js';
 import { hallMessages } from './modules/hall/index.js';
 import { webhookMessages } from './modules/outbound/index.js';
@@ -16,6 +18,10 @@ export const MESSAGES = [
   ...Object.values(userMessages),
   ...Object.values(reenrolmentMessages),
   ...Object.values(webhookMessages),
+  ...Object.values(apiKeyMessages),
 ];
 
 export const ROUTES = [...Object.values(userRouteDescriptors), ...Object.values(enrolmentRouteDescriptors)];
+
+/** The box-office REST API (/api/v1), in docs/openapi.yaml beside ROUTES. */
+export { REST_ROUTES };

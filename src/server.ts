@@ -23,8 +23,11 @@ import { Connections } from './core/ws/connections.js';
 import { WsServer } from './core/ws/server.js';
 import { seedDemoSchedule } from './demo/schedule.js';
 import { demoTemplateContents, seedDemoData } from './demo/seed.js';
+import { API_KEY_COMMAND_USAGE, createApiKeyModule, parseApiKeyCommand, runApiKeyCommand } from './modules/apikey/index.js';
+import { createBoxOfficeModule } from './modules/boxoffice/index.js';
 import { createCinemaModule } from './modules/cinema/index.js';
 import { createHallModule } from './modules/hall/index.js';
+import type { HoldService } from './modules/hold/hold.types.js';
 import { createChangeLog, createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
 import { startOutbound, type OutboundModule } from './modules/outbound/index.js';
 import { createShowingModule } from './modules/showing/index.js';
@@ -50,6 +53,8 @@ export interface RunningServer {
 export interface ServerOptions {
   /** The clock of the schedule and of webhook retries; default: this machine's, kept in step with the database's. */
   clock?: Clock;
+  /** The hold service behind the REST API's holds (until the hold module is wired here). */
+  holds?: HoldService;
 }
 
 export async function startServer(rawConfig: Config, logger: Logger, options: ServerOptions = {}): Promise<RunningServer> {
@@ -151,6 +156,23 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
 
     const connections = new Connections();
     const users = createUserModule({ prisma, config, logger, bus, connections });
+    const apiKeys = createApiKeyModule({ prisma, logger, rate: { ratePerSecond: config.api.ratePerSecond, burst: config.api.burst } });
+    const boxOffice = createBoxOfficeModule({
+      prisma,
+      logger,
+      keys: apiKeys.service,
+      idempotency: { leaseSeconds: config.api.idempotencyLeaseSeconds, keepHours: config.api.idempotencyHours },
+      services: {
+        listCinemas: () => cinemas.list(),
+        getHall: (id) => halls.get(id),
+        listShowings: (input) => showings!.list(input),
+        showingSeats: (id) => showings!.seatMap(id),
+        markSeats: (input, actor) => seats.markSeats(input, actor),
+        holds: () => options.holds,
+      },
+    });
+    boxOffice.start();
+    closers.unshift(async () => boxOffice.close());
 
     await listenForSeatChanges(bus, halls.store);
     await bus.listen(CHANNELS.catalogChanged, (what) => void applyCatalogChange(what));
@@ -180,7 +202,7 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
     // One for the whole server: an outage is reported once, whichever transport meets it.
     const outages = new OutageReporter();
     const router = new ProtocolRouter({
-      handlers: [...cinemas.handlers, ...halls.handlers, ...seats.handlers, ...showings.handlers, ...users.handlers, ...outbound.handlers],
+      handlers: [...cinemas.handlers, ...halls.handlers, ...seats.handlers, ...showings.handlers, ...users.handlers, ...outbound.handlers, ...apiKeys.handlers],
       publicRead: config.publicRead,
       logger,
       metrics,
@@ -196,6 +218,7 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
       mount: (express) => {
         if (config.metrics.public) express.get('/metrics', metricsRoute(metrics.registry, config.metrics.token));
         mountRoutes(express, users.routes);
+        boxOffice.mount(express);
         mountWebPages(express, { logger });
         mountApiDocs(express);
       },
@@ -225,7 +248,21 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
       // `npm run user` cannot open the folder this process holds; it asks here instead.
       const tools = createUserAdminTools({ prisma, config, logger, notifyUserChanged: (userId) => bus.notify(CHANNELS.userChanged, String(userId)) });
       try {
-        const adminSocket = await serveAdminSocket({ dataDir: config.dataDir, tools, baseUrl, logger });
+        const adminSocket = await serveAdminSocket({
+          dataDir: config.dataDir,
+          tools,
+          baseUrl,
+          logger,
+          more: {
+            'api-key': {
+              usage: API_KEY_COMMAND_USAGE,
+              run: (args) => {
+                const command = parseApiKeyCommand(args);
+                return command && runApiKeyCommand(apiKeys.service, command, 'command line');
+              },
+            },
+          },
+        });
         closers.unshift(() => adminSocket.close());
       } catch (error) {
         // E.g. a DATA_DIR path longer than a Unix socket path may be (~100 bytes): serve anyway.

@@ -87,6 +87,10 @@ const envSchema = z
     WEBHOOK_DISABLE_AFTER_SECONDS: int(3 * 24 * 3600, 1),
     WEBHOOK_TIMEOUT_MS: int(10_000, 100),
     WEBHOOK_LOG_SIZE: int(100, 1, 10_000),
+    API_KEY_RATE_PER_SECOND: int(20, 1, 100_000),
+    API_KEY_BURST: int(40, 1, 1_000_000),
+    API_IDEMPOTENCY_HOURS: int(24, 24, 24 * 90),
+    API_IDEMPOTENCY_LEASE_SECONDS: int(60, 5, 3_600),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -165,6 +169,16 @@ export interface Config {
     /** Outbound consumers re-check every stream this often besides the wake-ups. */
     sweepMs: number;
   };
+  /** The box-office REST API (/api/v1). */
+  api: {
+    /** Each API key's token bucket on each instance: refill per second, and its size. */
+    ratePerSecond: number;
+    burst: number;
+    /** Idempotency-Key records are kept this long (at least 24 h). */
+    idempotencyHours: number;
+    /** A call in flight holds its Idempotency-Key this long; past it a retry may take it over (its server died). */
+    idempotencyLeaseSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -233,6 +247,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         logSize: env.WEBHOOK_LOG_SIZE,
       },
       sweepMs: env.OUTBOUND_SWEEP_MS,
+    },
+    api: {
+      ratePerSecond: env.API_KEY_RATE_PER_SECOND,
+      burst: env.API_KEY_BURST,
+      idempotencyHours: env.API_IDEMPOTENCY_HOURS,
+      idempotencyLeaseSeconds: env.API_IDEMPOTENCY_LEASE_SECONDS,
     },
   };
 }

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { Parser } from '@asyncapi/parser';
 import { validate } from '@readme/openapi-parser';
 import { parse } from 'yaml';
-import { MESSAGES, ROUTES } from '../../src/handlers.js';
+import { MESSAGES, REST_ROUTES, ROUTES } from '../../src/handlers.js';
 import { PROTOCOL_DOCUMENTS } from '../../scripts/protocol-documents.js';
 
 // No database here: it runs in the PGlite run only.
@@ -44,6 +44,28 @@ describe('generated protocol documents', { skip: process.env.TEST_DATABASE_URL ?
     const spec = parse(readFileSync('docs/openapi.yaml', 'utf8')) as { openapi: string; paths: Record<string, unknown> };
     assert.deepEqual(result.valid ? [] : result.errors, []);
     assert.equal(spec.openapi, '3.1.0');
-    assert.deepEqual(Object.keys(spec.paths).sort(), ROUTES.map((r) => r.path).sort());
+    assert.deepEqual(Object.keys(spec.paths).sort(), [...new Set([...ROUTES, ...REST_ROUTES].map((r) => r.path))].sort());
+  });
+
+  it('docs/openapi.yaml lists every REST route with its method, the bearer scheme, and Idempotency-Key on every mutating one', () => {
+    type Operation = { security?: object[]; parameters?: { name: string; in: string; required: boolean }[]; responses: Record<string, { content?: Record<string, unknown> }> };
+    const spec = parse(readFileSync('docs/openapi.yaml', 'utf8')) as {
+      paths: Record<string, Record<string, Operation>>;
+      components: { securitySchemes: Record<string, { type: string; scheme?: string }> };
+    };
+    assert.deepEqual(spec.components.securitySchemes.apiKey, { ...spec.components.securitySchemes.apiKey, type: 'http', scheme: 'bearer' });
+    const listed = Object.entries(spec.paths).flatMap(([path, methods]) => Object.keys(methods).filter(() => path.startsWith('/api/v1/')).map((m) => `${m} ${path}`));
+    assert.deepEqual(listed.sort(), REST_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    for (const route of REST_ROUTES) {
+      const operation = spec.paths[route.path]![route.method]!;
+      assert.deepEqual(operation.security, [{ apiKey: [] }], route.operationId);
+      const idempotency = operation.parameters?.find((p) => p.name === 'Idempotency-Key');
+      assert.equal(idempotency?.required, route.method === 'get' ? undefined : true, route.operationId);
+      assert.ok(operation.responses['401']!.content!['application/problem+json'], route.operationId);
+    }
+    const markSeats = spec.paths['/api/v1/showings/{id}/seats']!.post!;
+    assert.ok(markSeats.parameters!.some((p) => p.name === 'If-Match' && p.in === 'header'));
+    assert.ok(markSeats.responses['412']);
+    assert.ok(spec.paths['/api/v1/showings/{id}/seats']!.get!.responses['304']);
   });
 });

@@ -11,7 +11,8 @@ import { AppError, isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { compileTrustProxy, type TrustProxy } from './client-ip.js';
 import { isListedOrigin, isOriginAllowed } from './origin.js';
-import { sendError } from './reply.js';
+import { sendProblem } from './problem.js';
+import { sendError as sendEnvelopeError } from './reply.js';
 
 export interface HttpAppOptions {
   config: Pick<Config, 'allowedOrigins' | 'publicUrl' | 'trustProxy'>;
@@ -71,6 +72,9 @@ const expressFourMount: RequestHandler = (request, _response, next) => {
   next();
 };
 
+/** Where the REST API lives (problem details, API keys). */
+const REST_PREFIX = '/api/v1/';
+
 /** Probes hit every few seconds per load balancer: logged at debug, or they would be most of the log. */
 const PROBE_PATHS = new Set(['/health', '/ready']);
 
@@ -113,9 +117,11 @@ function originCheck(config: HttpAppOptions['config'], trustProxy: TrustProxy): 
 }
 
 function errorHandler(logger: Logger, outages: OutageReporter): ErrorRequestHandler {
-  return (error: unknown, _request, response, _next) => {
+  return (error: unknown, request, response, _next) => {
     // The request's own logger: the error line carries its request id.
     const log = (response.locals.logger as Logger | undefined) ?? logger;
+    // The box-office REST API answers errors as problem details (RFC 9457), the rest as {data, status, error}.
+    const sendError = request.path.startsWith(REST_PREFIX) ? sendProblem : sendEnvelopeError;
     if (isAppError(error)) return sendError(response, error);
     // body-parser: malformed JSON, an oversized body, or a charset or Content-Encoding it
     // cannot read is the client's mistake, not a 500.

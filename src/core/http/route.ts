@@ -57,3 +57,68 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
   throw new AppError('ValidationError', issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), { issues });
 }
+
+/**
+ * A REST route (the box-office API, /api/v1): plain JSON replies (no envelope), errors as
+ * RFC 9457 problem details, path parameters, query, and the headers it reads. The same
+ * descriptor validates the request and renders docs/openapi.yaml.
+ */
+export interface RestRouteDescriptor<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+> {
+  method: 'get' | 'post' | 'delete';
+  /** OpenAPI style: `/api/v1/halls/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description: string;
+  /** The API key scope it needs (the security requirement in OpenAPI). */
+  scope: string;
+  /** Path parameters (strings coerced by the schema). */
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Request headers it reads besides Authorization. */
+  headers?: RestHeader[];
+  /** The success status and its body. */
+  status: 200 | 201;
+  reply: R;
+  /** Response headers it sets on success (e.g. ETag). */
+  replyHeaders?: RestHeader[];
+  /** Also answers 304 Not Modified (a conditional GET). */
+  notModified?: boolean;
+  /** Errors beyond the ones every REST route may answer with (COMMON_REST_ERRORS). */
+  errors: ErrorCode[];
+}
+
+export interface RestHeader {
+  name: string;
+  description: string;
+  required: boolean;
+  schema: z.ZodType;
+}
+
+/** Every REST route may answer with these. */
+export const COMMON_REST_ERRORS: ErrorCode[] = ['ValidationError', 'Unauthorized', 'Forbidden', 'RateLimitExceeded', 'MessageTooLarge', 'ServiceUnavailable', 'InternalServerError'];
+
+export function defineRestRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+  descriptor: RestRouteDescriptor<P, Q, B, R>,
+): RestRouteDescriptor<P, Q, B, R> {
+  return descriptor;
+}
+
+/** Express's form of an OpenAPI path: `{id}` -> `:id`. */
+export function expressPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}
+
+/** Parses one part of a request with its schema; a mismatch is a ValidationError naming where. */
+export function parseRequestPart<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({ path: [where, ...issue.path].join('.'), message: issue.message }));
+  throw new AppError('ValidationError', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
+}

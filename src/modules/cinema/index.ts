@@ -9,6 +9,7 @@ import { CinemasFeed } from './cinema.subscription.js';
 export { cinemaMessages } from './cinema.controller.js';
 
 export type { CinemasUpdate, CinemaView, HallSummary } from './cinema.types.js';
+export { cinemaViewSchema } from './cinema.types.js';
 
 export function createCinemaModule(deps: {
   prisma: PrismaClient;
@@ -21,6 +22,8 @@ export function createCinemaModule(deps: {
   return {
     handlers: createCinemaHandlers(service, feed),
     hallCountsChanged: service.hallCountsChanged,
+    /** Every cinema with its halls and counts (cinemas.get_cinemas). */
+    list: () => service.list(),
     reload: () => service.reload(),
     currentMapsChanged: () => service.currentMapsChanged(),
     /** The cinema's name, null when there is no such cinema. */

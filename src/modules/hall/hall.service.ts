@@ -35,6 +35,14 @@ export function createHallService(model: HallModel, store: HallStore, announce: 
       return state.snapshot();
     },
 
+    /** The same, as an object (the REST API checks its cinema and sends it). */
+    async view(id: number) {
+      const live = await store.liveHall(id);
+      const state = store.currentState(live);
+      if (!state) throw new AppError('HallNotFound', `no hall ${id}`);
+      return state.view();
+    },
+
     preview(layout: HallLayoutSpec) {
       return layoutHall(layout);
     },

@@ -67,6 +67,8 @@ export function createHallModule(deps: HallModuleDeps) {
     /** showing.subscribe is the showing module's message; it subscribes through these. */
     subscriptions,
     handlers: createHallHandlers(service, subscriptions),
+    /** hall.get, for the REST API. */
+    get: (id: number) => service.view(id),
     /** An admin change announced on the catalog channel (`hall:<id>`, `cinema:<id>`, `seat_type:<id>`). */
     catalogChanged(what: string): Promise<void> {
       const [kind, id] = what.split(':');

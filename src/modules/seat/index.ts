@@ -28,5 +28,7 @@ export function createSeatModule(deps: {
   const service = createSeatService({ model, sink: deps.sink, onCatalogChanged: deps.onCatalogChanged, currentShowing: deps.currentShowing });
   return {
     handlers: createSeatHandlers(service),
+    /** hall.update_seat_status's service, for the REST API. */
+    markSeats: service.markSeats,
   };
 }

@@ -26,7 +26,8 @@ export interface SeatServiceDeps {
 
 export function createSeatService({ model, sink, onCatalogChanged, currentShowing }: SeatServiceDeps) {
   return {
-    async markSeats(input: MarkSeatsInput, session: Session): Promise<MarkSeatsReply> {
+    /** `actor.userId`: whose change the audit trail records; null for an API key's. */
+    async markSeats(input: MarkSeatsInput, actor: Pick<Session, 'userId'> | { userId: null }): Promise<MarkSeatsReply> {
       const hallId = input.hall_id;
       const showingId = input.showing_id === undefined ? currentShowing(hallId) : input.showing_id;
       const key = streamKey({ hall_id: hallId, showing_id: showingId });
@@ -34,7 +35,7 @@ export function createSeatService({ model, sink, onCatalogChanged, currentShowin
       let change: CommittedChange | null = null;
       let others: CommittedChange[] = [];
       try {
-        const result = await model.markSeats({ hallId, showingId, seats: input.seats, userId: session.userId, expectedVersion: input.expected_version });
+        const result = await model.markSeats({ hallId, showingId, seats: input.seats, userId: actor.userId, expectedVersion: input.expected_version });
         others = result.others;
         if (!result.hallExists) throw new AppError('HallNotFound', `no hall ${hallId}`);
         if (result.showing === 'not_found') throw new AppError('ShowingNotFound', `hall ${hallId} has no showing ${showingId}`);

@@ -11,9 +11,11 @@ import { ScheduleFeed } from './showing.feed.js';
 import { createShowingModel } from './showing.model.js';
 import { Schedule } from './showing.schedule.js';
 import { createShowingService } from './showing.service.js';
+import type { ShowingListInput } from './showing.types.js';
 
 export { showingMessages } from './showing.controller.js';
-export type { ScheduleUpdate, ScheduleView, ShowingView } from './showing.types.js';
+export type { ScheduleUpdate, ScheduleView, ShowingListInput, ShowingView } from './showing.types.js';
+export { showingListReplySchema, showingListSchema } from './showing.types.js';
 
 export interface ShowingModuleDeps {
   prisma: PrismaClient;
@@ -49,6 +51,9 @@ export function createShowingModule(deps: ShowingModuleDeps) {
   return {
     schedule,
     handlers: createShowingHandlers(service, deps.store, deps.subscriptions, feed),
+    /** showing.list and showing.get, for the REST API. */
+    list: (input: ShowingListInput) => service.list(input),
+    seatMap: async (id: number) => (await deps.store.get({ hall_id: 0, showing_id: id })).view(),
     start: () => schedule.start(),
     close: () => schedule.close(),
     /** Counts of a loaded seat map after each version: seats left for the boards. */

@@ -4,8 +4,9 @@
 // the account that owns the data folder (and so already owns the database and its
 // secrets file) can connect. Nothing on the network can reach it.
 //
-// One request per connection: a JSON line {args: string[]}, answered with one JSON line
-// {output} or {error, message}.
+// One request per connection: a JSON line {args: string[], tool?: string}, answered with
+// one JSON line {output} or {error, message}. Without `tool` it is an `npm run user`
+// command; other modules' commands (`npm run api-key`: tool "api-key") come as `tools`.
 import { chmod, unlink } from 'node:fs/promises';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
@@ -27,8 +28,20 @@ export interface AdminReply {
   message?: string;
 }
 
+/** Another module's commands: `run` returns null when the arguments are not a command (the usage is answered). */
+export interface AdminCommands {
+  usage: string;
+  run(args: unknown): Promise<string> | null;
+}
+
 /** Serves the commands until close(). The data folder's lock guarantees a stale socket file is ours to replace. */
-export async function serveAdminSocket(deps: { dataDir: string; tools: UserAdminTools; baseUrl: string; logger: Logger }): Promise<{ close(): Promise<void> }> {
+export async function serveAdminSocket(deps: {
+  dataDir: string;
+  tools: UserAdminTools;
+  baseUrl: string;
+  logger: Logger;
+  more?: Record<string, AdminCommands>;
+}): Promise<{ close(): Promise<void> }> {
   const path = adminSocketPath(deps.dataDir);
   await unlink(path).catch(() => undefined);
   const server = net.createServer((socket) => {
@@ -47,11 +60,13 @@ export async function serveAdminSocket(deps: { dataDir: string; tools: UserAdmin
 
   async function answer(line: string): Promise<AdminReply> {
     let args: unknown;
+    let tool: unknown;
     try {
-      args = (JSON.parse(line) as { args?: unknown }).args;
+      ({ args, tool } = JSON.parse(line) as { args?: unknown; tool?: unknown });
     } catch {
       args = undefined;
     }
+    if (tool !== undefined) return answerMore(tool, args);
     const command = parseUserCommand(args);
     if (!command) return { error: 'ValidationError', message: USER_COMMAND_USAGE };
     try {
@@ -59,6 +74,20 @@ export async function serveAdminSocket(deps: { dataDir: string; tools: UserAdmin
     } catch (error) {
       if (isAppError(error)) return { error: error.code, message: error.message };
       deps.logger.error('admin socket command failed', { command: command.command, error: error instanceof Error ? error.message : String(error) });
+      return { error: 'InternalServerError', message: 'the command failed; see the server log' };
+    }
+  }
+
+  async function answerMore(tool: unknown, args: unknown): Promise<AdminReply> {
+    const commands = typeof tool === 'string' && Object.hasOwn(deps.more ?? {}, tool) ? deps.more![tool]! : undefined;
+    if (!commands) return { error: 'ValidationError', message: 'unknown tool' };
+    const running = commands.run(args);
+    if (!running) return { error: 'ValidationError', message: commands.usage };
+    try {
+      return { output: await running };
+    } catch (error) {
+      if (isAppError(error)) return { error: error.code, message: error.message };
+      deps.logger.error('admin socket command failed', { tool, error: error instanceof Error ? error.message : String(error) });
       return { error: 'InternalServerError', message: 'the command failed; see the server log' };
     }
   }
@@ -84,12 +113,12 @@ export async function serveAdminSocket(deps: { dataDir: string; tools: UserAdmin
 }
 
 /** The command line's side: sends the arguments, resolves with the server's reply. */
-export function askAdminSocket(dataDir: string, args: string[]): Promise<AdminReply> {
+export function askAdminSocket(dataDir: string, args: string[], tool?: string): Promise<AdminReply> {
   return new Promise((done, fail) => {
     const socket = net.connect(adminSocketPath(dataDir));
     let received = '';
     socket.setEncoding('utf8');
-    socket.on('connect', () => socket.write(`${JSON.stringify({ args })}\n`));
+    socket.on('connect', () => socket.write(`${JSON.stringify({ args, tool })}\n`));
     socket.on('data', (chunk: string) => (received += chunk));
     socket.on('error', fail);
     socket.on('end', () => {

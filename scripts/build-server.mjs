@@ -1,6 +1,6 @@
 // Bundles the server (src/index.ts and every module of src/ it imports) into one
-// JavaScript file, dist/server.js, and the user-role command line (scripts/user.ts) into
-// dist/user.js, which the production image runs without sources or a TypeScript loader, so `npm start` does not compile TypeScript on every
+// JavaScript file, dist/server.js, and the command lines (scripts/user.ts, scripts/api-key.ts)
+// into dist/user.js and dist/api-key.js, which the production image runs without sources or a TypeScript loader, so `npm start` does not compile TypeScript on every
 // start: under tsx that took ~1.5-3 s of a cold start (docs/performance.md, scenario 5).
 // Packages stay in node_modules (`packages: 'external'`): they are JavaScript already.
 // Plain JavaScript, not TypeScript: scripts/start.mjs runs it before any loader exists.
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SERVER_BUNDLE = join(PROJECT_ROOT, 'dist', 'server.js');
-const SOURCES = [join(PROJECT_ROOT, 'src'), join(PROJECT_ROOT, 'scripts/user.ts'), join(PROJECT_ROOT, 'tsconfig.json'), fileURLToPath(import.meta.url)];
+const SOURCES = [join(PROJECT_ROOT, 'src'), join(PROJECT_ROOT, 'scripts/user.ts'), join(PROJECT_ROOT, 'scripts/api-key.ts'), join(PROJECT_ROOT, 'tsconfig.json'), fileURLToPath(import.meta.url)];
 
 /** Newest modification time among the bundle's inputs: a few ms for ~100 files. */
 function newestSourceMtime() {
@@ -51,6 +51,7 @@ export async function buildServer() {
     entryPoints: [
       { in: 'src/index.ts', out: 'server' },
       { in: 'scripts/user.ts', out: 'user' },
+      { in: 'scripts/api-key.ts', out: 'api-key' },
     ],
     outdir: join(PROJECT_ROOT, 'dist'),
     bundle: true,

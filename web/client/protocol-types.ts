@@ -41,6 +41,7 @@ export type LayoutPreview = RequestMap['hall.preview'][1];
 export type PreviewSeat = LayoutPreview['seats'][number];
 export type UserSummary = RequestMap['user.list'][1]['users'][number];
 export type WebhookEndpoint = RequestMap['webhook.list'][1]['endpoints'][number];
+export type ApiKey = RequestMap['api_key.list'][1]['keys'][number];
 export type WebhookEvent = RequestMap['webhook.create'][0]['events'][number];
 export type SeatStatusResult = RequestMap['hall.update_seat_status'][1];
 /** The showing a seat map belongs to (a snapshot's `showing`). */

@@ -26,6 +26,7 @@ const WORDS: Partial<Record<ErrorCode, string>> = {
   UserExists: 'That username is taken. Choose another one.',
   WebhookNotFound: 'That webhook endpoint no longer exists.',
   WebhookUrlRefused: 'That address cannot receive webhooks.',
+  ApiKeyNotFound: 'That API key no longer exists.',
   OriginNotAllowed: 'This page is not allowed to talk to the server from here.',
   RateLimitExceeded: 'Too many requests at once. Wait a moment and try again.',
   ServiceUnavailable: 'The server is restarting. Try again in a moment.',

@@ -10,6 +10,7 @@ import { socketUrl } from '../shared/socket-url.js';
 import { HallBuilder } from './admin-hall-builder.js';
 import { RoleEditor } from './admin-roles.js';
 import { ScheduleEditor } from './admin-schedule.js';
+import { ApiKeyEditor } from './admin-api-keys.js';
 import { WebhookEditor } from './admin-webhooks.js';
 import { authApi } from './auth-api.js';
 import { HallConsole } from './hall-console.js';
@@ -35,6 +36,7 @@ new ScheduleEditor(client, showings);
 const builder = new HallBuilder(client);
 const roles = new RoleEditor(client);
 const webhooks = new WebhookEditor(client);
+const apiKeys = new ApiKeyEditor(client);
 
 byId('logout').addEventListener('click', () => {
   authApi
@@ -68,6 +70,7 @@ function show(user: UserStatus): void {
   if (user.role === 'admin') {
     void roles.load();
     void webhooks.load();
+    void apiKeys.load();
     client
       .request('cinemas.get_cinemas', null)
       .then((cinemas) => builder.start(cinemas))

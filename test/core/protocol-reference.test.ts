@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { MESSAGES } from '../../src/handlers.js';
+import { createApiKeyHandlers } from '../../src/modules/apikey/apikey.controller.js';
 import { createCinemaHandlers } from '../../src/modules/cinema/cinema.controller.js';
 import { createHallHandlers } from '../../src/modules/hall/hall.controller.js';
 import { createSeatHandlers } from '../../src/modules/seat/seat.controller.js';
@@ -34,6 +35,7 @@ describe('protocol reference', () => {
       ...createUserHandlers({} as never),
       ...createReenrolmentHandlers(undefined as never),
       ...createWebhookHandlers({} as never),
+      ...createApiKeyHandlers(undefined as never),
     ];
     assert.deepEqual(handlers.map((h) => h.type).sort(), MESSAGES.map((m) => m.type).sort());
     for (const handler of handlers) {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Clock } from '../../src/core/clock.js';
 import { loadConfig, type Config } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/logger.js';
+import type { HoldService } from '../../src/modules/hold/hold.types.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createTestDatabase } from './database.js';
 import { CapturedLogs } from './log-capture.js';
@@ -46,12 +47,12 @@ export function testEnv(database: TestDatabaseHandle, env: Record<string, string
   };
 }
 
-export async function startTestServer(options: { env?: Record<string, string>; database?: TestDatabaseHandle; clock?: Clock } = {}): Promise<TestServer> {
+export async function startTestServer(options: { env?: Record<string, string>; database?: TestDatabaseHandle; clock?: Clock; holds?: HoldService } = {}): Promise<TestServer> {
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig(testEnv(database, options.env));
   const logs = new CapturedLogs();
   const logger = createLogger(config, [logs]);
-  const server = await startServer(config, logger, { clock: options.clock });
+  const server = await startServer(config, logger, { clock: options.clock, holds: options.holds });
   return {
     url: `http://127.0.0.1:${server.port}`,
     wsUrl: `ws://127.0.0.1:${server.port}/ws`,

@@ -25,6 +25,7 @@ import { seedDemoSchedule } from './demo/schedule.js';
 import { demoTemplateContents, seedDemoData } from './demo/seed.js';
 import { createCinemaModule } from './modules/cinema/index.js';
 import { createHallModule } from './modules/hall/index.js';
+import { createHoldModule, type HoldModule } from './modules/hold/index.js';
 import { createChangeLog, createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
 import { startOutbound, type OutboundModule } from './modules/outbound/index.js';
 import { createShowingModule } from './modules/showing/index.js';
@@ -43,6 +44,8 @@ export interface RunningServer {
   metrics: Metrics;
   /** The MQTT bridge and webhook deliverer (tests wait on them). */
   outbound: OutboundModule;
+  /** Holds (the box-office API calls them; tests sweep the expiry). */
+  holds: HoldModule;
   /** Readiness goes 503 at once, sockets close after SHUTDOWN_DRAIN_MS. */
   close(): Promise<void>;
 }
@@ -149,6 +152,15 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
     });
     closers.unshift(async () => halls.store.close());
 
+    const holds = createHoldModule({
+      sql: (text, params) => database.sql(text, params),
+      sink: halls.store,
+      connectionString: database.connectionString,
+      sweepMs: config.holdSweepMs,
+      logger,
+    });
+    closers.unshift(() => holds.close());
+
     const connections = new Connections();
     const users = createUserModule({ prisma, config, logger, bus, connections });
 
@@ -180,7 +192,7 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
     // One for the whole server: an outage is reported once, whichever transport meets it.
     const outages = new OutageReporter();
     const router = new ProtocolRouter({
-      handlers: [...cinemas.handlers, ...halls.handlers, ...seats.handlers, ...showings.handlers, ...users.handlers, ...outbound.handlers],
+      handlers: [...cinemas.handlers, ...halls.handlers, ...seats.handlers, ...showings.handlers, ...holds.handlers, ...users.handlers, ...outbound.handlers],
       publicRead: config.publicRead,
       logger,
       metrics,
@@ -245,6 +257,7 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
       database,
       metrics,
       outbound,
+      holds,
       async close() {
         // Until exit: load balancers see 503 and stop sending new clients before anything closes.
         readiness.drain();

@@ -5,6 +5,7 @@ import { apiKeyMessages } from './modules/apikey/index.js';
 import { REST_ROUTES } from './modules/boxoffice/index.js';
 import { cinemaMessages } from './modules/cinema/index.js';
 import { hallMessages } from './modules/hall/index.js';
+import { holdMessages } from './modules/hold/index.js';
 import { webhookMessages } from './modules/outbound/index.js';
 import { seatMessages } from './modules/seat/index.js';
 import { showingMessages } from './modules/showing/index.js';
@@ -15,6 +16,7 @@ export const MESSAGES = [
   ...Object.values(hallMessages),
   ...Object.values(seatMessages),
   ...Object.values(showingMessages),
+  ...Object.values(holdMessages),
   ...Object.values(userMessages),
   ...Object.values(reenrolmentMessages),
   ...Object.values(webhookMessages),

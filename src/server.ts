@@ -27,7 +27,7 @@ import { API_KEY_COMMAND_USAGE, createApiKeyModule, parseApiKeyCommand, runApiKe
 import { createBoxOfficeModule } from './modules/boxoffice/index.js';
 import { createCinemaModule } from './modules/cinema/index.js';
 import { createHallModule } from './modules/hall/index.js';
-import type { HoldService } from './modules/hold/hold.types.js';
+import { createHoldModule, type HoldModule, type HoldService } from './modules/hold/index.js';
 import { createChangeLog, createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
 import { startOutbound, type OutboundModule } from './modules/outbound/index.js';
 import { createShowingModule } from './modules/showing/index.js';
@@ -46,6 +46,8 @@ export interface RunningServer {
   metrics: Metrics;
   /** The MQTT bridge and webhook deliverer (tests wait on them). */
   outbound: OutboundModule;
+  /** Holds (the box-office API calls them; tests sweep the expiry). */
+  holds: HoldModule;
   /** Readiness goes 503 at once, sockets close after SHUTDOWN_DRAIN_MS. */
   close(): Promise<void>;
 }
@@ -53,7 +55,7 @@ export interface RunningServer {
 export interface ServerOptions {
   /** The clock of the schedule and of webhook retries; default: this machine's, kept in step with the database's. */
   clock?: Clock;
-  /** The hold service behind the REST API's holds (until the hold module is wired here). */
+  /** Tests: another hold service behind the REST API's hold routes (default: the hold module's). */
   holds?: HoldService;
 }
 
@@ -154,6 +156,15 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
     });
     closers.unshift(async () => halls.store.close());
 
+    const holds = createHoldModule({
+      sql: (text, params) => database.sql(text, params),
+      sink: halls.store,
+      connectionString: database.connectionString,
+      sweepMs: config.holdSweepMs,
+      logger,
+    });
+    closers.unshift(() => holds.close());
+
     const connections = new Connections();
     const users = createUserModule({ prisma, config, logger, bus, connections });
     const apiKeys = createApiKeyModule({ prisma, logger, rate: { ratePerSecond: config.api.ratePerSecond, burst: config.api.burst } });
@@ -168,7 +179,7 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
         listShowings: (input) => showings!.list(input),
         showingSeats: (id) => showings!.seatMap(id),
         markSeats: (input, actor) => seats.markSeats(input, actor),
-        holds: () => options.holds,
+        holds: () => options.holds ?? holds.service,
       },
     });
     boxOffice.start();
@@ -202,7 +213,7 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
     // One for the whole server: an outage is reported once, whichever transport meets it.
     const outages = new OutageReporter();
     const router = new ProtocolRouter({
-      handlers: [...cinemas.handlers, ...halls.handlers, ...seats.handlers, ...showings.handlers, ...users.handlers, ...outbound.handlers, ...apiKeys.handlers],
+      handlers: [...cinemas.handlers, ...halls.handlers, ...seats.handlers, ...showings.handlers, ...holds.handlers, ...users.handlers, ...outbound.handlers, ...apiKeys.handlers],
       publicRead: config.publicRead,
       logger,
       metrics,
@@ -282,6 +293,7 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
       database,
       metrics,
       outbound,
+      holds,
       async close() {
         // Until exit: load balancers see 503 and stop sending new clients before anything closes.
         readiness.drain();

@@ -74,6 +74,7 @@ const envSchema = z
     WS_MAX_SUBSCRIPTIONS: int(100, 1),
     HALL_HISTORY_SIZE: int(512, 1),
     SHOWING_LEAD_MINUTES: int(30, 0, 24 * 60),
+    HOLD_SWEEP_MS: int(1_000, 10, 60_000),
     SCHEDULE_TIME_ZONE: optionalString.refine((v) => v === undefined || isTimeZone(v), 'must be an IANA time zone such as Europe/Berlin'),
     SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
     SHUTDOWN_DRAIN_MS: optionalInt(0, 300_000),
@@ -146,6 +147,8 @@ export interface Config {
   showingLeadMs: number;
   /** The zone of "today" on lobby boards. */
   scheduleTimeZone: string;
+  /** How often the expiry looks for holds past their time. */
+  holdSweepMs: number;
   /** Time between SIGTERM (readiness 503) and closing sockets, for load balancers to drain. */
   shutdownDrainMs: number;
   shutdownTimeoutMs: number;
@@ -230,6 +233,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     hallHistorySize: env.HALL_HISTORY_SIZE,
     showingLeadMs: env.SHOWING_LEAD_MINUTES * 60_000,
     scheduleTimeZone: env.SCHEDULE_TIME_ZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    holdSweepMs: env.HOLD_SWEEP_MS,
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS ?? (env.NODE_ENV === 'production' ? 5_000 : 0),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     metrics: {

@@ -94,18 +94,14 @@ export async function seedDemoSchedule(prisma: PrismaClient, options: { now: num
         JOIN input i ON i.hall_id = c.hall_id AND i.starts_at = c.starts_at
         JOIN seat s ON s.hall_id = c.hall_id
         WHERE s.status = 'MAINTENANCE' OR (s.id * 7919 + c.id * 104729) % 100 < i.sold_percent
-        RETURNING showing_id, status, maintenance
+        RETURNING 1
       )
+      SELECT count(*) FROM seats`;
+    // A second statement: the one above cannot update the showing rows it inserted.
+    await tx.$executeRaw`
       UPDATE showing sh SET
-        seats_occupied = counts.occupied,
-        seats_maintenance = counts.maintenance
-      FROM (
-        SELECT showing_id,
-          count(*) FILTER (WHERE status = 'OCCUPIED' AND NOT maintenance)::int AS occupied,
-          count(*) FILTER (WHERE maintenance)::int AS maintenance
-        FROM seats GROUP BY showing_id
-      ) counts
-      WHERE sh.id = counts.showing_id`;
+        seats_occupied = (SELECT count(*) FROM showing_seat ss WHERE ss.showing_id = sh.id AND ss.status = 'OCCUPIED' AND NOT ss.maintenance),
+        seats_maintenance = (SELECT count(*) FROM showing_seat ss WHERE ss.showing_id = sh.id AND ss.maintenance)`;
     return showings.length;
   });
 }

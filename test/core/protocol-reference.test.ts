@@ -10,6 +10,7 @@ import { createCinemaHandlers } from '../../src/modules/cinema/cinema.controller
 import { createHallHandlers } from '../../src/modules/hall/hall.controller.js';
 import { createSeatHandlers } from '../../src/modules/seat/seat.controller.js';
 import { createShowingHandlers } from '../../src/modules/showing/showing.controller.js';
+import { createHoldHandlers } from '../../src/modules/hold/hold.controller.js';
 import { createUserHandlers } from '../../src/modules/user/user.controller.js';
 import { createReenrolmentHandlers } from '../../src/modules/user/reenrolment.controller.js';
 import { createWebhookHandlers } from '../../src/modules/outbound/webhook.controller.js';
@@ -32,6 +33,7 @@ describe('protocol reference', () => {
       ...createHallHandlers(undefined as never, undefined as never),
       ...createSeatHandlers(undefined as never),
       ...createShowingHandlers(undefined as never, undefined as never, undefined as never, undefined as never),
+      ...createHoldHandlers(undefined as never),
       ...createUserHandlers({} as never),
       ...createReenrolmentHandlers(undefined as never),
       ...createWebhookHandlers({} as never),

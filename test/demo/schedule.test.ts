@@ -50,11 +50,20 @@ describe('demo schedule', () => {
         assert.ok(new Date(first).getTime() >= clock.now() - 2 * HOUR, `day +${days}: starts from the folder's first start, not the template's`);
         assert.ok(new Date(last).getTime() <= clock.now() + 2 * DAY);
 
+        // Each showing's counts (the boards' seats left) equal its seats.
+        const wrong = await server.server.database.sql<{ id: number }>(
+          `SELECT sh.id FROM showing sh WHERE sh.seats_occupied <> (SELECT count(*) FROM showing_seat ss WHERE ss.showing_id = sh.id AND ss.status = 'OCCUPIED' AND NOT ss.maintenance)
+             OR sh.seats_maintenance <> (SELECT count(*) FROM showing_seat ss WHERE ss.showing_id = sh.id AND ss.maintenance)`,
+          [],
+        );
+        assert.deepEqual(wrong, []);
+
         const board = await TestClient.connect(server.wsUrl);
         const cinemas = await board.call('cinemas.get_cinemas');
         const schedule = await board.call('schedule.subscribe', { cinema_id: cinemas[0].id });
         assert.ok(schedule.showings.length > 0, 'the lobby board shows today\'s coming showings');
         assert.ok(schedule.showings.every((s: { starts_at: string }) => Date.parse(s.starts_at) > clock.now()));
+        assert.ok(schedule.showings.some((s: { seats_left: number; seats_total: number }) => s.seats_left < s.seats_total), 'a lived-in day: some seats sold');
         // Halls run a showing now: the hall screen and the cinema list show its seats.
         const hall = await board.call('hall.get', { id: cinemas[0].halls[0].id });
         assert.notEqual(hall.showing, null);

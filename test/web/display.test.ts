@@ -42,7 +42,7 @@ describe('lobby display', () => {
   it('draws every seat of the hall with its counts, names and legend', async () => {
     const page = await openDisplay(VIEWPORTS.tv);
     const current = await staff.request('hall.get', { id: hall.id });
-    const expected = { VACANT: 0, OCCUPIED: 0, MAINTENANCE: 0 };
+    const expected = { VACANT: 0, OCCUPIED: 0, MAINTENANCE: 0, HELD: 0 };
     for (const seat of current.seats) expected[seat.status]++;
 
     assert.equal(await page.locator('#seat-map .seat').count(), current.seats.length);

@@ -19,7 +19,7 @@ export type RequestType = Message['type'];
 export type RequestMap = { [K in RequestType]: [z.input<MessageOf<K>['data']>, z.output<MessageOf<K>['reply']>] };
 
 export type SeatStatus = ServerSeatStatus;
-export const SEAT_STATUSES: readonly SeatStatus[] = ['VACANT', 'OCCUPIED', 'MAINTENANCE'];
+export const SEAT_STATUSES: readonly SeatStatus[] = ['VACANT', 'OCCUPIED', 'MAINTENANCE', 'HELD'];
 export type StatusCounts = ServerStatusCounts;
 export type UserStatus = ServerUserStatus;
 export type Role = Extract<UserStatus, { status: 'user' }>['role'];

@@ -1,6 +1,9 @@
 -- CreateEnum
 CREATE TYPE "ShowingStatus" AS ENUM ('scheduled', 'cancelled');
 
+-- AlterEnum: HELD, only in showings (a box office's hold, migration holds).
+ALTER TYPE "SeatStatus" ADD VALUE 'HELD';
+
 -- CreateTable
 CREATE TABLE "showing" (
     "id" SERIAL NOT NULL,
@@ -12,6 +15,7 @@ CREATE TABLE "showing" (
     "version" INTEGER NOT NULL DEFAULT 0,
     "seats_occupied" INTEGER NOT NULL DEFAULT 0,
     "seats_maintenance" INTEGER NOT NULL DEFAULT 0,
+    "seats_held" INTEGER NOT NULL DEFAULT 0,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT transaction_timestamp(),
 
     CONSTRAINT "showing_pkey" PRIMARY KEY ("id")
@@ -25,6 +29,7 @@ CREATE TABLE "showing_seat" (
     "maintenance" BOOLEAN NOT NULL DEFAULT false,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
     "updated_by" INTEGER,
+    "hold_id" UUID,
 
     CONSTRAINT "showing_seat_pkey" PRIMARY KEY ("showing_id","seat_id")
 );
@@ -192,14 +197,16 @@ BEGIN
     UPDATE showing SET
       version = version + 1,
       seats_occupied = seats_occupied + (SELECT count(*) FILTER (WHERE new_status = 'OCCUPIED') - count(*) FILTER (WHERE old_status = 'OCCUPIED') FROM changed),
-      seats_maintenance = seats_maintenance + (SELECT count(*) FILTER (WHERE new_status = 'MAINTENANCE') - count(*) FILTER (WHERE old_status = 'MAINTENANCE') FROM changed)
+      seats_maintenance = seats_maintenance + (SELECT count(*) FILTER (WHERE new_status = 'MAINTENANCE') - count(*) FILTER (WHERE old_status = 'MAINTENANCE') FROM changed),
+      seats_held = seats_held + (SELECT count(*) FILTER (WHERE new_status = 'HELD') - count(*) FILTER (WHERE old_status = 'HELD') FROM changed)
     WHERE id = target AND EXISTS (SELECT 1 FROM changed)
     RETURNING version
   ), u AS (
     INSERT INTO showing_seat (showing_id, seat_id, status, maintenance, updated_at, updated_by)
     SELECT target, e.id, e.n_occ::"SeatStatus", e.n_maint, at, uid FROM eff e WHERE e.stored_changed
     ON CONFLICT (showing_id, seat_id) DO UPDATE
-      SET status = excluded.status, maintenance = excluded.maintenance, updated_at = excluded.updated_at, updated_by = excluded.updated_by
+      SET status = excluded.status, maintenance = excluded.maintenance, updated_at = excluded.updated_at, updated_by = excluded.updated_by,
+        hold_id = CASE WHEN excluded.status = 'HELD' THEN showing_seat.hold_id END
   ), e AS (
     INSERT INTO showing_event (showing_id, seat_id, version, old_status, new_status, user_id, created_at)
     SELECT target, c.id, h.version, c.old_status, c.new_status, uid, at
@@ -237,6 +244,7 @@ DECLARE
   new_hall text[];
   flip_ids int[];
   flip_maint boolean[];
+  held int[];
   at timestamptz;
   streams jsonb;
   done jsonb;
@@ -283,6 +291,20 @@ BEGIN
       ORDER BY id FOR UPDATE
     ) s
     JOIN jsonb_to_recordset(change->'seats') AS i(seat_id int, status text) ON i.seat_id = s.id;
+
+    -- A held seat is the box office's until its hold ends (migration holds): no staff
+    -- change sells or frees it (MAINTENANCE, the hall seat's, still applies).
+    held := '{}';
+    IF target_showing IS NOT NULL THEN
+      SELECT COALESCE(array_agg(ss.seat_id ORDER BY ss.seat_id), '{}') INTO held
+      FROM showing_seat ss JOIN unnest(ids, requested) AS t(i, q) ON ss.seat_id = t.i
+      WHERE ss.showing_id = target_showing AND ss.status = 'HELD' AND t.q <> 'MAINTENANCE';
+    END IF;
+    IF cardinality(held) > 0 THEN
+      outcomes := outcomes || jsonb_build_array(jsonb_build_object('version', NULL, 'current', current_version, 'hall_exists', true,
+        'showing', 'held', 'held', to_jsonb(held), 'found', cardinality(ids), 'changed', 0, 'seats', '[]'::jsonb, 'others', '[]'::jsonb));
+      CONTINUE;
+    END IF;
 
     IF cardinality(ids) < jsonb_array_length(change->'seats')
        OR (expected IS NOT NULL AND expected <> current_version) THEN

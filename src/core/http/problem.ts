@@ -1,6 +1,7 @@
 // RFC 9457 problem details for the REST API: `application/problem+json` with type, title,
-// status, detail, and the project's error `code` and its details as extension members,
-// so a client switches on `code` exactly as it does on the socket's `error`.
+// status, detail, and the project's error `code` and its details as extension members
+// (and all of them in `details`), so a client switches on `code` exactly as it does on
+// the socket's `error`.
 import type { Response } from 'express';
 import { z } from 'zod';
 import { ERROR_CODES, type AppError, type ErrorCode } from '../errors.js';
@@ -23,8 +24,17 @@ export interface Problem {
 
 export function toProblem(error: AppError): Problem {
   const status = ERROR_CODES[error.code].http;
-  // Details first: they may not overwrite the standard members.
-  return { ...error.details, type: problemType(error.code), title: error.code, status, detail: error.message, code: error.code };
+  // Each detail is an extension member, except where its name is a standard member's
+  // (HoldNotActive's `status`): `details` holds them all, as the socket's error carries them.
+  return {
+    ...error.details,
+    ...(error.details ? { details: error.details } : {}),
+    type: problemType(error.code),
+    title: error.code,
+    status,
+    detail: error.message,
+    code: error.code,
+  };
 }
 
 export function sendProblem(response: Response, error: AppError): void {
@@ -42,5 +52,7 @@ export function problemSchema(codes: ErrorCode[]) {
     status: z.number().int(),
     detail: z.string(),
     code: z.enum(codes as [ErrorCode, ...ErrorCode[]]),
+    /** Every detail of the error (also repeated as top-level members where the name is free). */
+    details: z.record(z.string(), z.unknown()).optional(),
   });
 }

@@ -55,13 +55,13 @@ function translate(type: string, status: ReplyStatus, data: unknown): unknown[] 
 }
 
 function seatStatus(status: unknown): unknown {
-  return status === 'OCCUPIED' || status === 'MAINTENANCE' ? 'RESERVED' : status;
+  return status === 'OCCUPIED' || status === 'MAINTENANCE' || status === 'HELD' ? 'RESERVED' : status;
 }
 
 function counts(value: unknown): unknown {
   if (!isObject(value)) return value;
   const c = value as Counts;
-  return { VACANT: c.VACANT ?? 0, RESERVED: (c.OCCUPIED ?? 0) + (c.MAINTENANCE ?? 0) };
+  return { VACANT: c.VACANT ?? 0, RESERVED: (c.OCCUPIED ?? 0) + (c.MAINTENANCE ?? 0) + (c.HELD ?? 0) };
 }
 
 function cinema(value: unknown): unknown {

@@ -23,12 +23,12 @@ export function createCinemaModel(prisma: PrismaClient) {
         SELECT c.id, c.name, c.color, c.created_at,
           COALESCE(json_agg(CASE WHEN sh.id IS NULL THEN json_build_object(
             'id', h.id, 'name', h.name, 'rows', h.rows, 'places', h.places, 'stream', 'hall:' || h.id, 'version', h.version,
-            'seats_count', json_build_object('VACANT', h.seats_vacant, 'OCCUPIED', h.seats_occupied, 'MAINTENANCE', h.seats_maintenance)
+            'seats_count', json_build_object('VACANT', h.seats_vacant, 'OCCUPIED', h.seats_occupied, 'MAINTENANCE', h.seats_maintenance, 'HELD', 0)
           ) ELSE json_build_object(
             'id', h.id, 'name', h.name, 'rows', h.rows, 'places', h.places, 'stream', 'showing:' || sh.id, 'version', sh.version,
             'seats_count', json_build_object(
-              'VACANT', h.seats_vacant + h.seats_occupied + h.seats_maintenance - sh.seats_occupied - sh.seats_maintenance,
-              'OCCUPIED', sh.seats_occupied, 'MAINTENANCE', sh.seats_maintenance)
+              'VACANT', h.seats_vacant + h.seats_occupied + h.seats_maintenance - sh.seats_occupied - sh.seats_maintenance - sh.seats_held,
+              'OCCUPIED', sh.seats_occupied, 'MAINTENANCE', sh.seats_maintenance, 'HELD', sh.seats_held)
           ) END ORDER BY h.id) FILTER (WHERE h.id IS NOT NULL), '[]') AS halls
         FROM cinema c
         LEFT JOIN hall h ON h.cinema_id = c.id

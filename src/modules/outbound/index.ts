@@ -8,7 +8,7 @@ import type { Database } from '../../core/db/index.js';
 import type { Logger } from '../../core/logger.js';
 import type { MessageHandler } from '../../core/protocol/handler.js';
 import { createCursors } from './cursors.js';
-import { advisoryLeadership, alwaysLeading, LOCKS, type Leadership } from './leadership.js';
+import { advisoryLeadership, alwaysLeading, LOCKS, type Leadership } from '../../core/db/leadership.js';
 import { MqttBridge } from './mqtt-bridge.js';
 import { createStreamSource, WAKE_CHANNELS } from './stream-source.js';
 import type { Clock } from '../../core/clock.js';

@@ -8,7 +8,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from '../../core/logger.js';
 import type { Cursors } from './cursors.js';
-import type { Leadership } from './leadership.js';
+import type { Leadership } from '../../core/db/leadership.js';
 import { Pump } from './pump.js';
 import type { StreamChange, StreamHead, StreamScope, StreamSnapshot, StreamSource } from './stream-source.js';
 

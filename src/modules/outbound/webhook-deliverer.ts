@@ -7,7 +7,7 @@
 // holding the "webhooks" lock delivers.
 import type { Logger } from '../../core/logger.js';
 import type { Cursors } from './cursors.js';
-import type { Leadership } from './leadership.js';
+import type { Leadership } from '../../core/db/leadership.js';
 import { Pump } from './pump.js';
 import type { StreamChange, StreamHead, StreamSource } from './stream-source.js';
 import type { EndpointRow, WebhookModel } from './webhook.model.js';

@@ -12,6 +12,7 @@ export { seatMessages } from './seat.controller.js';
 
 export { listenForSeatChanges, type SeatChangeListener } from './seat.listener.js';
 export type { ChangeSink } from './seat.service.js';
+export type { RawSql } from './seat.model.js';
 export { createChangeLog, type ChangeLog } from './seat.change-log.js';
 export { parseStreamNotification, streamKey, type StreamKey, type StreamRef } from './seat.stream.js';
 export * from './seat.types.js';

@@ -18,11 +18,11 @@ export const seatMessages = {
   updateSeatStatus: defineMessage({
     type: 'hall.update_seat_status',
     description:
-      'Set the status of one seat (`{hall_id, seat_id, status}`) or of several in one all-or-nothing batch (`{hall_id, seats: [{seat_id, status}], expected_version?}`) in one seat map of the hall: `showing_id` names a showing, `null` the hall\'s own map, and without it the change goes to the hall\'s current map (the one `hall.subscribe` shows: its running showing, or the next within the lead time, else its own). VACANT and OCCUPIED are per showing; MAINTENANCE belongs to the hall seat: setting it, or clearing it (any other status), also changes the hall\'s own map and every showing of the hall that has not ended, each by one version. A committed change bumps the map\'s version once and is pushed to every subscriber; seats already in the requested status are left out (no event), and a call that changes nothing returns the current version with `seats: []`. `expected_version` is the named map\'s.',
+      'Set the status of one seat (`{hall_id, seat_id, status}`) or of several in one all-or-nothing batch (`{hall_id, seats: [{seat_id, status}], expected_version?}`) in one seat map of the hall: `showing_id` names a showing, `null` the hall\'s own map, and without it the change goes to the hall\'s current map (the one `hall.subscribe` shows: its running showing, or the next within the lead time, else its own). VACANT and OCCUPIED are per showing; MAINTENANCE belongs to the hall seat: setting it, or clearing it (any other status), also changes the hall\'s own map and every showing of the hall that has not ended, each by one version. A committed change bumps the map\'s version once and is pushed to every subscriber; seats already in the requested status are left out (no event), and a call that changes nothing returns the current version with `seats: []`. `expected_version` is the named map\'s. A seat a box office holds (HELD) cannot be sold or freed here (SeatsUnavailable names the seats); MAINTENANCE still applies.',
     access: 'staff',
     data: markSeatsSchema,
     reply: markSeatsReplySchema,
-    errors: ['HallNotFound', 'ShowingNotFound', 'ShowingCancelled', 'ShowingEnded', 'SeatNotFound', 'VersionConflict'],
+    errors: ['HallNotFound', 'ShowingNotFound', 'ShowingCancelled', 'ShowingEnded', 'SeatNotFound', 'SeatsUnavailable', 'VersionConflict'],
   }),
   history: defineMessage({
     type: 'hall.history',

@@ -21,8 +21,9 @@ export interface MarkSeatsResult {
   /** Its version once this change was applied or refused (read under the hall's lock). */
   current: number | null;
   hallExists: boolean;
-  /** For a change naming a showing: whether it could take the change. */
-  showing: 'ok' | 'not_found' | 'cancelled' | 'ended' | null;
+  /** For a change naming a showing: whether it could take the change ('held': seats a hold holds, in `held`). */
+  showing: 'ok' | 'not_found' | 'cancelled' | 'ended' | 'held' | null;
+  held: number[];
   /** Seats of the request that belong to the hall. */
   found: number;
   /** Seats whose status actually differs (a no-op is not an event). */
@@ -39,6 +40,7 @@ interface MarkSeatsOutcome {
   current: number | null;
   hall_exists: boolean;
   showing: MarkSeatsResult['showing'];
+  held?: number[];
   found: number;
   changed: number;
   seats: OutcomeSeat[];
@@ -75,6 +77,7 @@ export function createSeatModel(prisma: PrismaClient, sql: RawSql, groupCommit: 
       current: o.current,
       hallExists: o.hall_exists,
       showing: o.showing,
+      held: o.held ?? [],
       found: Number(o.found),
       changed: Number(o.changed),
       seats: seatChanges(o.seats),

@@ -41,6 +41,9 @@ export function createSeatService({ model, sink, onCatalogChanged, currentShowin
         if (result.showing === 'not_found') throw new AppError('ShowingNotFound', `hall ${hallId} has no showing ${showingId}`);
         if (result.showing === 'cancelled') throw new AppError('ShowingCancelled', `showing ${showingId} is cancelled`);
         if (result.showing === 'ended') throw new AppError('ShowingEnded', `showing ${showingId} has ended`);
+        if (result.showing === 'held') {
+          throw new AppError('SeatsUnavailable', `seats ${result.held.join(', ')} are held by a box office; nothing was changed`, { seat_ids: result.held });
+        }
         if (result.found < input.seats.length) {
           throw new AppError('SeatNotFound', 'a seat does not belong to this hall; nothing was changed');
         }

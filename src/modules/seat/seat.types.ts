@@ -2,22 +2,25 @@ import { z } from 'zod';
 import { idSchema as id, int4Schema, nameSchema } from '../../core/bounds.js';
 import { timestampSchema } from '../../core/protocol/schemas.js';
 
-export const SEAT_STATUSES = ['VACANT', 'OCCUPIED', 'MAINTENANCE'] as const;
+/** Every status a seat can have. HELD only in a showing, held by a box office (the hold module); nobody sets it with a seat change. */
+export const SEAT_STATUSES = ['VACANT', 'OCCUPIED', 'MAINTENANCE', 'HELD'] as const;
 export type SeatStatus = (typeof SEAT_STATUSES)[number];
+/** The statuses a seat change may ask for. */
+export const SETTABLE_STATUSES = ['VACANT', 'OCCUPIED', 'MAINTENANCE'] as const;
 const count = z.number().int().min(0);
-export const statusCountsSchema = z.strictObject({ VACANT: count, OCCUPIED: count, MAINTENANCE: count });
+export const statusCountsSchema = z.strictObject({ VACANT: count, OCCUPIED: count, MAINTENANCE: count, HELD: count });
 export type StatusCounts = z.output<typeof statusCountsSchema>;
 /** A status as the server sends it (never RESERVED). */
 export const seatStatusOutSchema = z.enum(SEAT_STATUSES);
 
 export function emptyCounts(): StatusCounts {
-  return { VACANT: 0, OCCUPIED: 0, MAINTENANCE: 0 };
+  return { VACANT: 0, OCCUPIED: 0, MAINTENANCE: 0, HELD: 0 };
 }
 
 /** The reference client's reserve button sends RESERVED: another name for OCCUPIED, never sent back. */
 const seatStatusSchema = z.preprocess(
   (value) => (value === 'RESERVED' ? 'OCCUPIED' : value),
-  z.enum(SEAT_STATUSES),
+  z.enum(SETTABLE_STATUSES),
 );
 
 /**

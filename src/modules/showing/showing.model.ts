@@ -19,6 +19,7 @@ export interface ShowingRow {
   seats_total: number;
   seats_occupied: number;
   seats_maintenance: number;
+  seats_held: number;
 }
 
 export type WriteRefusal = 'hall_not_found' | 'not_found' | 'cancelled' | 'started' | 'ended' | 'overlap' | 'invalid_times';
@@ -27,7 +28,7 @@ const SELECT_ROWS = `
   SELECT sh.id, sh.hall_id, h.name AS hall_name, h.cinema_id, c.name AS cinema_name, sh.title,
     sh.starts_at, sh.ends_at, sh.status::text AS status, sh.version,
     (h.seats_vacant + h.seats_occupied + h.seats_maintenance)::int AS seats_total,
-    sh.seats_occupied, sh.seats_maintenance
+    sh.seats_occupied, sh.seats_maintenance, sh.seats_held
   FROM showing sh JOIN hall h ON h.id = sh.hall_id JOIN cinema c ON c.id = h.cinema_id`;
 
 export function toView(row: ShowingRow): ShowingView {
@@ -42,7 +43,7 @@ export function toView(row: ShowingRow): ShowingView {
     status: row.status,
     version: row.version,
     seats_total: row.seats_total,
-    seats_left: Math.max(0, row.seats_total - row.seats_occupied - row.seats_maintenance),
+    seats_left: Math.max(0, row.seats_total - row.seats_occupied - row.seats_maintenance - row.seats_held),
   };
 }
 

@@ -109,10 +109,11 @@ export class Schedule {
   countsChanged(showingId: number, version: number, totals: StatusCounts): void {
     const row = this.showings.get(showingId);
     if (!row || version < row.version) return;
-    const changed = row.seats_occupied !== totals.OCCUPIED || row.seats_maintenance !== totals.MAINTENANCE;
+    const changed = row.seats_occupied !== totals.OCCUPIED || row.seats_maintenance !== totals.MAINTENANCE || row.seats_held !== totals.HELD;
     row.version = version;
     row.seats_occupied = totals.OCCUPIED;
     row.seats_maintenance = totals.MAINTENANCE;
+    row.seats_held = totals.HELD;
     if (changed) this.deps.onSeatsLeft(row.cinema_id, toView(row));
   }
 
@@ -121,7 +122,9 @@ export class Schedule {
     for (const row of rows) {
       const known = this.showings.get(row.id);
       // Counts delivered since may be newer than this read.
-      if (known && known.version > row.version) Object.assign(row, { version: known.version, seats_occupied: known.seats_occupied, seats_maintenance: known.seats_maintenance });
+      if (known && known.version > row.version) {
+        Object.assign(row, { version: known.version, seats_occupied: known.seats_occupied, seats_maintenance: known.seats_maintenance, seats_held: known.seats_held });
+      }
       next.set(row.id, row);
     }
     this.showings = next;

@@ -73,7 +73,7 @@ describe('holds over REST (the server\'s hold service)', () => {
     const replayed = await rest(server.url, 'POST', `/api/v1/holds/${created.body.id}/confirm`, { key: office, idempotencyKey: confirmKey });
     assert.deepEqual([replayed.status, replayed.body, replayed.headers.get('idempotent-replayed')], [200, confirmed.body, 'true']);
     const again = await rest(server.url, 'POST', `/api/v1/holds/${created.body.id}/confirm`, { key: office, idempotencyKey: randomUUID() });
-    assert.deepEqual([again.status, again.body.code, again.body.status], [409, 'HoldNotActive', 'confirmed']);
+    assert.deepEqual([again.status, again.body.code, again.body.details.status], [409, 'HoldNotActive', 'confirmed']);
 
     const second = await rest(server.url, 'POST', holdPath, { key: rival, idempotencyKey: randomUUID(), body: { seat_ids: [c, d] } });
     assert.equal(second.status, 201);

@@ -214,6 +214,18 @@ describe('showings: the hall follows the clock', () => {
           [b.id, 3, 'OCCUPIED'],
         ],
       );
+      // The audit trail of one showing, newest first, with who did it.
+      const history = await client.call('hall.history', { hall_id: h.id, showing_id: b.id });
+      assert.deepEqual(
+        history.events.map((e: { version: number; new_status: string; username: string }) => [e.version, e.new_status, e.username]),
+        [
+          [3, 'OCCUPIED', 'admin'],
+          [2, 'MAINTENANCE', 'admin'],
+          [1, 'OCCUPIED', 'admin'],
+        ],
+      );
+      const elsewhere = await client.request('hall.history', { hall_id: h.id + 1_000, showing_id: b.id });
+      assert.equal(elsewhere.error, 'HallNotFound');
     } finally {
       await watcher.close();
     }

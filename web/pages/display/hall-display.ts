@@ -27,6 +27,7 @@ const countCells = {
   VACANT: byId('count-vacant'),
   OCCUPIED: byId('count-occupied'),
   MAINTENANCE: byId('count-maintenance'),
+  HELD: byId('count-held'),
   percent: byId('count-percent'),
 };
 
@@ -67,6 +68,7 @@ function showCounts(counts: StatusCounts): void {
   countCells.VACANT.textContent = String(counts.VACANT);
   countCells.OCCUPIED.textContent = String(counts.OCCUPIED);
   countCells.MAINTENANCE.textContent = String(counts.MAINTENANCE);
+  countCells.HELD.textContent = String(counts.HELD);
   countCells.percent.textContent = `${occupiedPercent(counts)}%`;
 }
 

@@ -10,7 +10,7 @@ export interface StatusChange {
 
 export class HallModel {
   readonly seats = new Map<number, Seat>();
-  counts: StatusCounts = { VACANT: 0, OCCUPIED: 0, MAINTENANCE: 0 };
+  counts: StatusCounts = { VACANT: 0, OCCUPIED: 0, MAINTENANCE: 0, HELD: 0 };
   version = 0;
 
   constructor(public hall: Hall) {
@@ -21,7 +21,7 @@ export class HallModel {
     this.hall = hall;
     this.version = hall.version;
     this.seats.clear();
-    this.counts = { VACANT: 0, OCCUPIED: 0, MAINTENANCE: 0 };
+    this.counts = { VACANT: 0, OCCUPIED: 0, MAINTENANCE: 0, HELD: 0 };
     for (const seat of hall.seats) {
       this.seats.set(seat.id, { ...seat });
       this.counts[seat.status]++;
@@ -56,8 +56,8 @@ export class HallModel {
 
 /** Share of all seats that are occupied, as a whole percentage. */
 export function occupiedPercent(counts: StatusCounts): number {
-  const total = counts.VACANT + counts.OCCUPIED + counts.MAINTENANCE;
+  const total = counts.VACANT + counts.OCCUPIED + counts.MAINTENANCE + counts.HELD;
   return total === 0 ? 0 : Math.round((counts.OCCUPIED / total) * 100);
 }
 
-export const STATUS_WORDS: Record<SeatStatus, string> = { VACANT: 'free', OCCUPIED: 'occupied', MAINTENANCE: 'maintenance' };
+export const STATUS_WORDS: Record<SeatStatus, string> = { VACANT: 'free', OCCUPIED: 'occupied', MAINTENANCE: 'maintenance', HELD: 'held' };

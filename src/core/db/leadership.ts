@@ -1,4 +1,5 @@
-// Exactly one instance runs an outbound consumer at a time. On PostgreSQL: a session-level
+// Exactly one instance runs a singleton job at a time (an outbound consumer, the hold
+// expiry). On PostgreSQL: a session-level
 // advisory lock held on a dedicated connection, so it lives exactly as long as that
 // connection: an instance that dies or loses the database loses the lock with it, and the
 // others, trying every `retryMs`, take over. PGlite is one process per data folder, so the
@@ -7,7 +8,7 @@
 // cursors and resend whole versions, so the worst case is a version sent twice, with the
 // same number.
 import pg from 'pg';
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../logger.js';
 
 export interface Leadership {
   readonly leading: boolean;
@@ -18,7 +19,7 @@ export interface Leadership {
 
 /** First key of the two-int advisory lock space ("SS" for Seats Sync); the second names the consumer. */
 const LOCK_CLASS = 0x5353;
-export const LOCKS = { mqtt: 1, webhooks: 2 } as const;
+export const LOCKS = { mqtt: 1, webhooks: 2, holdExpiry: 3 } as const;
 
 export function alwaysLeading(): Leadership {
   return { leading: true, onChange: () => undefined, close: async () => undefined };
@@ -37,7 +38,7 @@ export function advisoryLeadership(options: { connectionString: string; lock: nu
   const set = (value: boolean) => {
     if (leading === value) return;
     leading = value;
-    logger.info(value ? 'outbound leadership taken' : 'outbound leadership lost', { consumer: options.name });
+    logger.info(value ? 'leadership taken' : 'leadership lost', { job: options.name });
     for (const handler of handlers) handler(value);
   };
 

@@ -24,12 +24,13 @@ export function createApiKeyService({ model, logger, rate, now = () => performan
   const limiter = new KeyRateLimiter({ ...rate, now });
   const touchedAt = new Map<number, number>();
 
-  function touch(id: number): void {
+  /** Awaited (once a minute per key, so cheap): the admin who just saw a call sees it in the list. A failure costs only the timestamp. */
+  async function touch(id: number): Promise<void> {
     const at = now();
     const last = touchedAt.get(id);
     if (last !== undefined && at - last < TOUCH_EVERY_MS) return;
     touchedAt.set(id, at);
-    model.touch(id).catch((error: unknown) => logger.warn('api key last_used_at not written', { key: id, error: error instanceof Error ? error.message : String(error) }));
+    await model.touch(id).catch((error: unknown) => logger.warn('api key last_used_at not written', { key: id, error: error instanceof Error ? error.message : String(error) }));
   }
 
   return {
@@ -75,7 +76,7 @@ export function createApiKeyService({ model, logger, rate, now = () => performan
       }
       const waitMs = limiter.take(row.id);
       if (waitMs > 0) throw new AppError('RateLimitExceeded', 'too many requests for this API key', { retry_after: Math.ceil(waitMs / 1000) });
-      touch(row.id);
+      await touch(row.id);
       return { id: row.id, name: row.name, scopes: row.scopes, cinemaIds: row.cinema_ids };
     },
   };

@@ -130,6 +130,10 @@ export function renderProtocolReference(messages: readonly MessageDescriptor[], 
     }
   }
   lines.push(
+    '## Box-office REST API',
+    '',
+    'Machine clients (a box office, a ticketing system) use `/api/v1` with an API key (`Authorization: Bearer ssk_...`; `npm run api-key`, the staff console, or `api_key.create`): plain JSON replies, errors as RFC 9457 problem details (`application/problem+json`) whose `code` is an error code of the table above, with its HTTP status; `Idempotency-Key` on every POST and DELETE. The routes, their scopes, parameters and headers are in `docs/openapi.yaml` (and the README, section Box office API).',
+    '',
     '## Dialects',
     '',
     `Chosen per socket by the WebSocket subprotocol. Ours is \`${OWN_SUBPROTOCOL}\` (our pages, test and bench clients ask for it).`,

@@ -101,8 +101,8 @@ export interface RestHeader {
   schema: z.ZodType;
 }
 
-/** Every REST route may answer with these. */
-export const COMMON_REST_ERRORS: ErrorCode[] = ['ValidationError', 'Unauthorized', 'Forbidden', 'RateLimitExceeded', 'MessageTooLarge', 'ServiceUnavailable', 'InternalServerError'];
+/** Every REST route may answer with these (OriginNotAllowed: a browser on a foreign origin; machine clients send no Origin). */
+export const COMMON_REST_ERRORS: ErrorCode[] = ['ValidationError', 'Unauthorized', 'Forbidden', 'OriginNotAllowed', 'RateLimitExceeded', 'MessageTooLarge', 'UnsupportedMediaType', 'ServiceUnavailable', 'InternalServerError'];
 
 export function defineRestRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
   descriptor: RestRouteDescriptor<P, Q, B, R>,

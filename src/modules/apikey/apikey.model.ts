@@ -1,5 +1,6 @@
 // API keys in the database (api_key). Only the SHA-256 of a key's secret is stored.
 import type { PrismaClient } from '../../generated/prisma/client.js';
+import { recordAudit } from '../user/index.js';
 import { keyPrefix } from './apikey.secret.js';
 import type { ApiKeyView, ApiScope } from './apikey.types.js';
 
@@ -39,18 +40,32 @@ export function publicKey({ secretHash: _hash, ...view }: ApiKeyRow): ApiKeyView
   return view;
 }
 
+/** The audit trail names a key by id, name and public prefix (never its secret). */
+function auditName(row: { id: number; name: string; public_id: string }): string {
+  return `api key #${row.id} ${keyPrefix(row.public_id)} (${row.name})`;
+}
+
+function auditDetail(row: { scopes: string[]; cinema_ids: number[] }): string {
+  return `scopes ${row.scopes.join(',')}; ${row.cinema_ids.length === 0 ? 'all cinemas' : `cinemas ${row.cinema_ids.join(',')}`}`;
+}
+
 export function createApiKeyModel(prisma: PrismaClient) {
   return {
     async create(input: { publicId: string; secretHash: Buffer; name: string; scopes: ApiScope[]; cinemaIds: number[]; createdBy: string }): Promise<ApiKeyRow> {
-      const row = await prisma.apiKey.create({
-        data: {
-          public_id: input.publicId,
-          secret_hash: new Uint8Array(input.secretHash),
-          name: input.name,
-          scopes: input.scopes,
-          cinema_ids: input.cinemaIds,
-          created_by: input.createdBy,
-        },
+      // The audit row in the same transaction: no key exists that the trail does not name.
+      const row = await prisma.$transaction(async (tx) => {
+        const created = await tx.apiKey.create({
+          data: {
+            public_id: input.publicId,
+            secret_hash: new Uint8Array(input.secretHash),
+            name: input.name,
+            scopes: input.scopes,
+            cinema_ids: input.cinemaIds,
+            created_by: input.createdBy,
+          },
+        });
+        await recordAudit(tx, { action: 'api_key_created', username: auditName(created), actor: input.createdBy, detail: auditDetail(created) }, null);
+        return created;
       });
       return toView(row);
     },
@@ -62,9 +77,13 @@ export function createApiKeyModel(prisma: PrismaClient) {
       return (await prisma.apiKey.findMany({ orderBy: { id: 'asc' } })).map(toView);
     },
     /** Revokes once: a second revoke keeps the first time. Null when there is no such key. */
-    async revoke(id: number): Promise<ApiKeyRow | null> {
-      await prisma.$executeRaw`UPDATE api_key SET revoked_at = now() WHERE id = ${id} AND revoked_at IS NULL`;
-      const row = await prisma.apiKey.findUnique({ where: { id } });
+    async revoke(id: number, by: string): Promise<ApiKeyRow | null> {
+      const row = await prisma.$transaction(async (tx) => {
+        const revoked = await tx.$executeRaw`UPDATE api_key SET revoked_at = now() WHERE id = ${id} AND revoked_at IS NULL`;
+        const current = await tx.apiKey.findUnique({ where: { id } });
+        if (current && revoked === 1) await recordAudit(tx, { action: 'api_key_revoked', username: auditName(current), actor: by }, null);
+        return current;
+      });
       return row ? toView(row) : null;
     },
     /** Database clock; skipped when a minute has not passed (another instance may have written it). */

@@ -55,7 +55,7 @@ export function createApiKeyService({ model, logger, rate, now = () => performan
     },
 
     async revoke(id: number, by: string): Promise<ApiKeyView> {
-      const row = await model.revoke(id);
+      const row = await model.revoke(id, by);
       if (!row) throw new AppError('ApiKeyNotFound', `no API key ${id}`);
       logger.info('api key revoked', { key: id, by });
       return publicKey(row);

@@ -34,6 +34,7 @@ export { userRouteDescriptors } from './user.routes.js';
 export { enrolmentRouteDescriptors } from './enrolment.routes.js';
 export type { UserConnections } from './user.subscription.js';
 export { askAdminSocket, serveAdminSocket } from './admin-socket.js';
+export { recordAudit, type AuditEntry } from './auth-audit.model.js';
 export { parseUserCommand, runUserCommand, USER_COMMAND_USAGE } from './user-commands.js';
 
 export interface UserModuleDeps {

@@ -211,6 +211,11 @@ describe('box-office REST API', () => {
     const refused = await rest(server.url, 'GET', '/api/v1/cinemas', { key: created.key });
     assert.deepEqual([refused.status, refused.body.code], [401, 'Unauthorized']);
     assert.equal((await console_.request('api_key.revoke', { id: 2_000_000_000 })).error, 'ApiKeyNotFound');
+    // Both are in the auth audit trail (npm run user -- audit), by whom, without the key.
+    await console_.call('api_key.revoke', { id: created.id });
+    const trail = await server.server.database.sql<{ action: string; username: string; actor: string }>('SELECT action, username, actor FROM auth_audit WHERE username LIKE $1 ORDER BY id', [`api key #${created.id} %`]);
+    assert.deepEqual(trail.map((r) => [r.action, r.actor]), [['api_key_created', 'boxadmin'], ['api_key_revoked', 'boxadmin']], 'a second revoke is not audited again');
+    assert.ok(trail.every((r) => r.username.includes(created.prefix) && !r.username.includes(created.key.slice(21))));
   });
 
   it('never writes a key or an Authorization header to the logs', () => {

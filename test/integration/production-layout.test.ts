@@ -159,6 +159,10 @@ describe('production layout', () => {
         const cli = spawnSync(process.execPath, ['dist/user.js', 'set-role', 'nobody_enrolled', 'admin'], { cwd: app, ...user, env, encoding: 'utf8' });
         assert.equal(cli.status, 1, cli.stderr);
         assert.match(cli.stderr, /^UserNotFound: /);
+        const keys = spawnSync(process.execPath, ['dist/api-key.js', 'create', 'Image box office', '--scopes', 'read'], { cwd: app, ...user, env, encoding: 'utf8' });
+        assert.equal(keys.status, 0, keys.stderr);
+        const key = keys.stdout.trim().split('\n').at(-1)!;
+        assert.equal((await fetch(`${url}/api/v1/cinemas`, { headers: { Authorization: `Bearer ${key}` } })).status, 200, 'the key made by the bundled command works');
 
         child.kill('SIGTERM');
         assert.equal(await exited, 0, output);

@@ -7,7 +7,7 @@ import { defineRestRoute, type RestHeader } from '../../core/http/route.js';
 import { cinemaViewSchema } from '../cinema/index.js';
 import { hallViewSchema } from '../hall/index.js';
 import { holdCreateSchema, holdIdSchema, holdViewSchema } from '../hold/hold.types.js';
-import { markSeatsReplySchema, SEAT_STATUSES } from '../seat/index.js';
+import { markSeatsReplySchema, SETTABLE_STATUSES } from '../seat/index.js';
 import { showingListReplySchema } from '../showing/index.js';
 import { idempotencyKeySchema } from './idempotency.js';
 
@@ -92,7 +92,7 @@ export const restRoutes = {
     operationId: 'markShowingSeats',
     summary: "Change seats of a showing (a batch)",
     description:
-      "Sets the status of several seats of the showing in one all-or-nothing batch, exactly as `hall.update_seat_status` with `showing_id` does on the socket (same rules: MAINTENANCE belongs to the hall seat and also changes the hall's own map and its other coming showings; seats already in the status are left out; a call that changes nothing answers the current version with `seats: []`). Guard against overwriting a change you have not seen with `If-Match: \"<version>\"` (412 PreconditionFailed when the map moved on) or the body's `expected_version` (409 VersionConflict); both name the current version in `version`. The change is audited without a user (an API key's change).",
+      "Sets the status of several seats of the showing in one all-or-nothing batch, exactly as `hall.update_seat_status` with `showing_id` does on the socket (same rules: MAINTENANCE belongs to the hall seat and also changes the hall's own map and its other coming showings; seats already in the status are left out; a call that changes nothing answers the current version with `seats: []`; a HELD seat cannot be sold or freed here: 409 SeatsUnavailable naming it). Guard against overwriting a change you have not seen with `If-Match: \"<version>\"` (412 PreconditionFailed when the map moved on) or the body's `expected_version` (409 VersionConflict); both name the current version in `version`. The change is audited without a user (an API key's change).",
     scope: 'mark',
     params: idParams,
     headers: [
@@ -101,7 +101,7 @@ export const restRoutes = {
     ],
     body: z.object({
       seats: z
-        .array(z.object({ seat_id: id, status: z.enum(SEAT_STATUSES) }))
+        .array(z.object({ seat_id: id, status: z.enum(SETTABLE_STATUSES) }))
         .min(1)
         .max(1_000)
         .refine((seats) => new Set(seats.map((s) => s.seat_id)).size === seats.length, 'a seat may appear once per call'),
@@ -110,7 +110,7 @@ export const restRoutes = {
     status: 200,
     reply: markSeatsReplySchema,
     replyHeaders: [ETAG_HEADER],
-    errors: ['ShowingNotFound', 'ShowingCancelled', 'ShowingEnded', 'SeatNotFound', 'VersionConflict', 'PreconditionFailed', 'IdempotencyKeyReused', 'IdempotencyInProgress'],
+    errors: ['ShowingNotFound', 'ShowingCancelled', 'ShowingEnded', 'SeatNotFound', 'SeatsUnavailable', 'VersionConflict', 'PreconditionFailed', 'IdempotencyKeyReused', 'IdempotencyInProgress'],
   }),
   createHold: defineRestRoute({
     method: 'post',

@@ -154,6 +154,8 @@ describe('box-office REST API', () => {
     assert.deepEqual([staleBody.status, staleBody.body.code, staleBody.body.version], [409, 'VersionConflict', before.body.version + 1]);
     const weakTag = await rest(server.url, 'POST', path, { key, idempotencyKey: randomUUID(), headers: { 'If-Match': 'W/"1"' }, body: { seats: [{ seat_id: seatsA[3]!.id, status: 'OCCUPIED' }] } });
     assert.deepEqual([weakTag.status, weakTag.body.code], [400, 'ValidationError']);
+    const held = await rest(server.url, 'POST', path, { key, idempotencyKey: randomUUID(), body: { seats: [{ seat_id: seatsA[3]!.id, status: 'HELD' }] } });
+    assert.deepEqual([held.status, held.body.code, held.body.issues[0].path], [400, 'ValidationError', 'body.seats.0.status'], 'HELD comes from holds only');
     const unknownSeat = await rest(server.url, 'POST', path, { key, idempotencyKey: randomUUID(), body: { seats: [{ seat_id: 2_000_000_000, status: 'OCCUPIED' }] } });
     assert.deepEqual([unknownSeat.status, unknownSeat.body.code], [404, 'SeatNotFound']);
     const noShowing = await rest(server.url, 'POST', '/api/v1/showings/2000000000/seats', { key, idempotencyKey: randomUUID(), body: { seats: [{ seat_id: 1, status: 'OCCUPIED' }] } });

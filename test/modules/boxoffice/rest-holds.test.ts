@@ -57,6 +57,9 @@ describe('holds over REST (the server\'s hold service)', () => {
     assert.deepEqual([[...created.body.seat_ids].sort(), created.body.status, created.body.holder, created.body.showing_id], [[a, b].sort(), 'active', 'Office', ctx.showing.id]);
     assert.ok(Date.parse(created.body.expires_at) > Date.now());
     assert.notEqual(await seatStatus(office, a!), 'VACANT', 'a held seat is not available');
+    const seller = await ctx.key('Seller', ['mark']);
+    const sold = await rest(server.url, 'POST', `/api/v1/showings/${ctx.showing.id}/seats`, { key: seller, idempotencyKey: randomUUID(), body: { seats: [{ seat_id: a, status: 'OCCUPIED' }] } });
+    assert.deepEqual([sold.status, sold.body.code, sold.body.seat_ids], [409, 'SeatsUnavailable', [a]], 'nobody sells a held seat');
 
     const taken = await rest(server.url, 'POST', holdPath, { key: rival, idempotencyKey: randomUUID(), body: { seat_ids: [b, c] } });
     assert.deepEqual([taken.status, taken.body.code, taken.body.seat_ids], [409, 'SeatsUnavailable', [b]]);

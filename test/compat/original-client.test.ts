@@ -162,7 +162,7 @@ describe('the original web client', () => {
 
     const mine = await ours.waitFor((f) => f.eid === 'mine' && f.status === 'update' && f.data.seats.some((s: any) => s.id === hallSeat), 'our dialect update');
     assert.equal(mine.data.seats[0].status, 'OCCUPIED');
-    assert.deepEqual(Object.keys(mine.data.seat_types[0].seats).sort(), ['MAINTENANCE', 'OCCUPIED', 'VACANT']);
+    assert.deepEqual(Object.keys(mine.data.seat_types[0].seats).sort(), ['HELD', 'MAINTENANCE', 'OCCUPIED', 'VACANT']);
   });
 
   it('gets no reply to an unsubscribe, and errors with data null', async () => {

@@ -97,15 +97,16 @@ export const ORIGINAL_CLIENT_DIALECT: SocketDialect = {
   unanswered: (type) => type.endsWith('.unsubscribe'),
 };
 
-const OUR_STATUSES = JSON.stringify(['VACANT', 'OCCUPIED', 'MAINTENANCE']);
+/** Every status a seat has in our dialect (sent), and the ones a seat change may ask for. */
+const OUR_STATUSES = [JSON.stringify(['VACANT', 'OCCUPIED', 'MAINTENANCE', 'HELD']), JSON.stringify(['VACANT', 'OCCUPIED', 'MAINTENANCE'])];
 
-/** A data schema as the original dialect sends it: RESERVED for OCCUPIED and MAINTENANCE, in statuses and counts. */
+/** A data schema as the original dialect sends it: RESERVED for OCCUPIED, MAINTENANCE and HELD, in statuses and counts. */
 function toOriginalData(schema: unknown): JsonSchema {
   if (Array.isArray(schema)) return schema.map(toOriginalData) as unknown as JsonSchema;
   if (typeof schema !== 'object' || schema === null) return schema as JsonSchema;
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(schema)) out[key] = toOriginalData(value);
-  if (JSON.stringify(out.enum) === OUR_STATUSES) out.enum = ['VACANT', 'RESERVED'];
+  if (OUR_STATUSES.includes(JSON.stringify(out.enum))) out.enum = ['VACANT', 'RESERVED'];
   const properties = out.properties as Record<string, JsonSchema> | undefined;
   if (properties && 'OCCUPIED' in properties && 'MAINTENANCE' in properties) {
     out.properties = { VACANT: properties.VACANT, RESERVED: properties.OCCUPIED };

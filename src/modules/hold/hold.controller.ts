@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { idSchema } from '../../core/bounds.js';
 import { defineMessage, handleMessage } from '../../core/protocol/handler.js';
 import type { HoldModel } from './hold.model.js';
-import { holdViewSchema, type HoldView } from './hold.types.js';
+import { holdView } from './hold.service.js';
+import { holdViewSchema } from './hold.types.js';
 
 export const holdMessages = {
   list: defineMessage({
@@ -19,19 +20,6 @@ export const holdMessages = {
 
 export function createHoldHandlers(model: HoldModel) {
   return [
-    handleMessage(holdMessages.list, async (_context, data) => ({
-      holds: (await model.active(data.showing_id)).map(
-        (row): HoldView => ({
-          id: row.id,
-          showing_id: row.showing_id,
-          hall_id: row.hall_id,
-          seat_ids: row.seat_ids,
-          status: row.status,
-          expires_at: new Date(row.expires_at).toISOString(),
-          holder: row.holder,
-          version: row.version,
-        }),
-      ),
-    })),
+    handleMessage(holdMessages.list, async (_context, data) => ({ holds: (await model.active(data.showing_id)).map(holdView) })),
   ];
 }

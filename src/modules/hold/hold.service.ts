@@ -7,7 +7,8 @@ import { streamKey, type ChangeSink } from '../seat/index.js';
 import type { HoldModel, HoldOutcome, HoldRow } from './hold.model.js';
 import type { Holder, HoldService, HoldView } from './hold.types.js';
 
-function view(row: HoldRow): HoldView {
+/** A hold as clients see it. */
+export function holdView(row: HoldRow): HoldView {
   return {
     id: row.id,
     showing_id: row.showing_id,
@@ -80,21 +81,21 @@ export function createHoldService(model: HoldModel, sink: ChangeSink): HoldServi
           }),
         `showing ${showingId}`,
       );
-      return view(row);
+      return holdView(row);
     },
 
     async confirm(holdId, holder) {
       const row = await owned(holdId, holder);
-      return view(await step(row.showing_id, () => model.finish(holdId, 'confirm', holder.kind === 'user' ? holder.id : null), `hold ${holdId}`));
+      return holdView(await step(row.showing_id, () => model.finish(holdId, 'confirm', holder.kind === 'user' ? holder.id : null), `hold ${holdId}`));
     },
 
     async release(holdId, holder) {
       const row = await owned(holdId, holder);
-      return view(await step(row.showing_id, () => model.finish(holdId, 'release', holder.kind === 'user' ? holder.id : null), `hold ${holdId}`));
+      return holdView(await step(row.showing_id, () => model.finish(holdId, 'release', holder.kind === 'user' ? holder.id : null), `hold ${holdId}`));
     },
 
     async get(holdId, holder) {
-      return view(await owned(holdId, holder));
+      return holdView(await owned(holdId, holder));
     },
 
     /** Expires one due hold; false when it was not due or no longer active (another instance, or a confirm, came first). */

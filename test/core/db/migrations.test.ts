@@ -14,6 +14,7 @@ const EXPECTED_TABLES = [
   'database_epoch',
   'enrolment_token',
   'hall',
+  'hold',
   'login_address',
   'login_failure',
   'outbound_cursor',

@@ -8,6 +8,7 @@ import { createTestDatabase, migrationTargetOf, quietLogger, type TestDatabase }
 
 const EXPECTED_TABLES = [
   '_prisma_migrations',
+  'api_key',
   'app_user',
   'auth_audit',
   'cinema',
@@ -15,6 +16,7 @@ const EXPECTED_TABLES = [
   'enrolment_token',
   'hall',
   'hold',
+  'idempotency_record',
   'login_address',
   'login_failure',
   'outbound_cursor',

@@ -2,7 +2,7 @@
 // shrinks every scenario to ~1,000 sockets and a few seconds, for CI (correctness only).
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['fanout', 'halls', 'connections', 'writes', 'cold-start'] as const;
+export const SCENARIOS = ['fanout', 'halls', 'connections', 'writes', 'cold-start', 'box-office'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 export const TARGET_KINDS = ['raw', 'socketio', 'seats'] as const;
 
@@ -31,7 +31,7 @@ export interface BenchOptions {
   databaseUrl: string | undefined;
 }
 
-const USAGE = `npm run bench -- [--smoke] [--scenario fanout,halls,connections,writes,cold-start]
+const USAGE = `npm run bench -- [--smoke] [--scenario fanout,halls,connections,writes,cold-start,box-office]
   [--targets raw,socketio,seats] [--reps 5] [--subscribers 10000] [--rate 10] [--hall-subscribers 20000]
   [--halls 200] [--hall-rate 200] [--connections 20000] [--duration 30] [--write-duration 10]
   [--writers 10] [--loaders 2] [--name bench] [--profile]

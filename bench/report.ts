@@ -47,7 +47,7 @@ export function formatScenario(result: ScenarioResult, reps: number): string {
   return lines.join('\n');
 }
 
-export function writeResults(name: string, payload: { machine: Machine; options: unknown; scenarios: ScenarioResult[]; startedAt: string; seconds: number }): string {
+export function writeResults(name: string, payload: { machine: Machine; options: unknown; scenarios: ScenarioResult[]; boxOffice?: unknown; startedAt: string; seconds: number }): string {
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name}.json`);

@@ -9,6 +9,7 @@ import { buildServer, serverBundleIsStale } from '../scripts/build-server.mjs';
 import { parseOptions, type BenchOptions, type ScenarioId } from './options.js';
 import { describeMachine, formatScenario, writeResults } from './report.js';
 import { coldStartScenario, onNewStore } from './scenarios/cold-start.js';
+import { formatBoxOffice, runBoxOffice, type BoxOfficeResult } from './scenarios/box-office.js';
 import { connectionsScenario } from './scenarios/connections.js';
 import { fanoutScenario } from './scenarios/fanout.js';
 import { manyHallsScenario } from './scenarios/many-halls.js';
@@ -41,6 +42,7 @@ async function main(): Promise<number> {
   }
   const stores: SeatsStore[] = [];
   const scenarios: ScenarioResult[] = [];
+  const extra: { boxOffice?: BoxOfficeResult } = {};
   try {
     // Prepared once per run, only for the scenarios asked for.
     const fixtureFor = async (store: SeatsStore) => {
@@ -54,6 +56,15 @@ async function main(): Promise<number> {
     const profileDir = (id: string) => (options.profile ? join(repoRoot, 'bench/results/profiles', id) : undefined);
 
     for (const id of options.scenarios) {
+      if (id === 'box-office') {
+        // Not a socket scenario: the write functions alone, in child processes.
+        if (!withSeats) continue;
+        log('box office: hold + confirm beside single seat changes');
+        const boxOffice = runBoxOffice(options, log);
+        console.log(`\n${formatBoxOffice(boxOffice)}\n`);
+        extra.boxOffice = boxOffice;
+        continue;
+      }
       const ours = withSeats ? [await (id === 'writes' ? writeStore() : pglite())] : [];
       for (const { spec, targets } of plan(id, options, ours, profileDir)) {
         log(`${spec.title}`);
@@ -61,14 +72,14 @@ async function main(): Promise<number> {
         scenarios.push(result);
         console.log(`\n${formatScenario(result, options.reps)}\n`);
         // Written after every scenario, so an interrupted long run keeps what it measured.
-        writeResults(options.name, { machine: describeMachine(), options, scenarios, startedAt, seconds: (performance.now() - started) / 1000 });
+        writeResults(options.name, { machine: describeMachine(), options, scenarios, ...extra, startedAt, seconds: (performance.now() - started) / 1000 });
       }
     }
   } finally {
     for (const store of stores) await store.dispose().catch((error: unknown) => log(`cleanup: ${String(error)}`));
   }
   const seconds = (performance.now() - started) / 1000;
-  const path = writeResults(options.name, { machine: describeMachine(), options, scenarios, startedAt, seconds });
+  const path = writeResults(options.name, { machine: describeMachine(), options, scenarios, ...extra, startedAt, seconds });
   const problems = scenarios.flatMap((s) => s.problems);
   log(`results: ${path} (${seconds.toFixed(0)} s)`);
   if (problems.length > 0) {
@@ -94,6 +105,8 @@ function plan(id: ScenarioId, options: BenchOptions, ours: Target[], profileDir:
     }
     case 'cold-start':
       return [{ spec: coldStartScenario(profileDir('cold-start')), targets: ours.flatMap((t) => [t, onNewStore(t)]) }];
+    case 'box-office':
+      return [];
   }
 }
 

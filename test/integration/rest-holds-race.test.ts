@@ -50,6 +50,9 @@ describe('REST holds under a race', () => {
       return [...pick];
     });
     const before = (await rest(server.url, 'GET', `/api/v1/showings/${showingId}/seats`, { key: keys[0] })).body.version as number;
+    // A lobby screen on the showing throughout.
+    const screen = await TestClient.connect(server.wsUrl);
+    const first = await screen.call('showing.subscribe', { id: showingId }, 'screen');
     const answers = await Promise.all(
       wanted.map((seatIds, i) => rest(server.url, 'POST', `/api/v1/showings/${showingId}/holds`, { key: keys[i % keys.length], idempotencyKey: randomUUID(), body: { seat_ids: seatIds, ttl_seconds: 600 } })),
     );
@@ -74,5 +77,17 @@ describe('REST holds under a race', () => {
     assert.equal(map.version, before + winners, 'the seat map moved once per hold, no more');
     const heldInMap = map.seats.filter((s: { status: string }) => s.status === 'HELD').map((s: { id: number }) => s.id).sort((a: number, b: number) => a - b);
     assert.deepEqual(heldInMap, [...held.keys()].sort((a, b) => a - b));
+
+    // The screen saw every version once, in order, and the audit trail is exactly the holds.
+    if (winners > 0) await screen.waitForVersion('screen', before + winners);
+    const seen = screen.pushes('screen', 'update').map((f) => f.data.version);
+    assert.deepEqual(seen, Array.from({ length: before + winners - first.version }, (_, i) => first.version + 1 + i), 'gap-free, no duplicate');
+    const trail = await server.server.database.sql<{ seat_id: number; new_status: string }>(
+      'SELECT seat_id, new_status::text FROM showing_event WHERE showing_id = $1 AND version > $2 ORDER BY seat_id',
+      [showingId, before],
+    );
+    assert.deepEqual(trail.map((e) => e.seat_id), [...held.keys()].sort((a, b) => a - b), 'one audit row per held seat');
+    assert.ok(trail.every((e) => e.new_status === 'HELD'));
+    await screen.close();
   });
 });

@@ -94,6 +94,12 @@ describe('staff console: showings', () => {
     await page.locator(`${seatSelector(seat.id)}[data-status="OCCUPIED"]`).waitFor({ timeout: 2_000 });
     // The recent changes are the picked showing's.
     await page.locator('#audit-body tr', { hasText: 'showing_staff' }).first().waitFor();
+    // A box office holds a seat: it turns HELD on the map and staff see who holds it.
+    const heldSeat = hall.seats[2]!;
+    await server.server.holds.service.create(evening.id, { seat_ids: [heldSeat.id], ttl_seconds: 300 }, { kind: 'api_key', id: 1, name: 'Front desk' });
+    await page.locator(`${seatSelector(heldSeat.id)}[data-status="HELD"]`).waitFor({ timeout: 2_000 });
+    await page.locator('#holds-body tr', { hasText: 'Front desk' }).waitFor();
+    assert.match(await page.locator('#holds-body tr', { hasText: 'Front desk' }).innerText(), new RegExp(`Row ${heldSeat.row}, seat ${heldSeat.place}`));
     await screenshot(page, 'staff-showing-picked');
     await assertAccessible(page, '/staff with a showing picked');
 

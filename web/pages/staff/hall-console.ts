@@ -19,6 +19,7 @@ import { drawingsOf, SeatMap } from '../shared/seat-map.js';
 import { showingTimes } from '../shared/showing-words.js';
 import { hhmm } from '../shared/time-format.js';
 import { AuditTrail } from './audit-trail.js';
+import { HoldList } from './hold-list.js';
 import type { HallShowings } from './hall-showings.js';
 import { SeatSelection } from './seat-selection.js';
 
@@ -34,6 +35,7 @@ export class HallConsole {
   private readonly map = new SeatMap(byId<SVGSVGElement>('staff-map'));
   private readonly selection: SeatSelection;
   private readonly audit: AuditTrail;
+  private readonly holds: HoldList;
   private readonly picker = byId<HTMLSelectElement>('hall-select');
   private readonly message = byId('action-message');
   private readonly showingPicker = byId<HTMLSelectElement>('showing-select');
@@ -52,6 +54,10 @@ export class HallConsole {
     private readonly showings: HallShowings,
   ) {
     this.audit = new AuditTrail(client);
+    this.holds = new HoldList(client, (seatId) => {
+      const seat = this.model?.seats.get(seatId);
+      return seat ? `Row ${seat.row}, seat ${seat.place}` : `seat ${seatId}`;
+    });
     this.selection = new SeatSelection(this.map, (selected) => this.selectionChanged(selected.size));
     this.picker.addEventListener('change', () => this.pick(Number(this.picker.value)));
     this.showingPicker.addEventListener('change', () => {
@@ -129,6 +135,7 @@ export class HallConsole {
         this.draw();
         this.showChoice();
         this.audit.show(hall.id, this.choice.kind === 'hall' ? null : (hall.showing?.id ?? null));
+        this.holds.show(this.choice.kind === 'hall' ? null : (hall.showing?.id ?? null));
         // A rollover, or a showing moved, renamed or cancelled: the picker's list changed too.
         if (reason) void this.showings.reload();
       },
@@ -137,6 +144,7 @@ export class HallConsole {
         for (const { seat } of this.model.apply(update)) this.showStatus(seat.id, seat.status, true);
         this.showCounts();
         this.audit.refreshSoon();
+        this.holds.refreshSoon();
       },
       error: (error) => this.say(errorInWords(error), true),
     };

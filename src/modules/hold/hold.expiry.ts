@@ -5,6 +5,7 @@
 // that the hold is still active, so a hold another instance (or a confirm) finished
 // first is left alone: no hold is ever expired twice.
 import type { Leadership } from '../../core/db/leadership.js';
+import { isDatabaseUnavailable } from '../../core/db/unavailable.js';
 import type { Logger } from '../../core/logger.js';
 import type { HoldModel } from './hold.model.js';
 
@@ -62,7 +63,9 @@ export class HoldExpiry {
         if (due.length < BATCH || this.closed) return;
       }
     } catch (error) {
-      this.options.logger.error('hold expiry failed; retrying at the next sweep', { error: String(error) });
+      // The database away (a restart, a failover) is reported where requests meet it; here it only delays expiry.
+      if (isDatabaseUnavailable(error)) this.options.logger.warn('hold expiry waits for the database', { error: String(error) });
+      else this.options.logger.error('hold expiry failed; retrying at the next sweep', { error: String(error) });
     }
   }
 }

@@ -129,8 +129,8 @@ export class HallStore implements ChangeSink, SeatChangeListener {
 
   /**
    * The hall's current showing changed (the schedule says so): load the new stream, then
-   * switch the hall's topic to it and push one snapshot. Halls nobody follows here are
-   * forgotten instead. Rollovers of one hall run one at a time.
+   * switch the hall's topic to it and push one snapshot. Rollovers of one hall run one at
+   * a time.
    */
   rollover(hallId: number): Promise<void> {
     const previous = this.rolling.get(hallId) ?? Promise.resolve();
@@ -149,11 +149,9 @@ export class HallStore implements ChangeSink, SeatChangeListener {
 
   private async rollOnce(hallId: number): Promise<void> {
     const live = this.live.get(hallId);
+    // Kept even with no subscriber left: a subscribe in flight may be about to register on
+    // its topic (live halls are at most one per hall).
     if (!live) return;
-    if (live.topic.size === 0) {
-      this.live.delete(hallId);
-      return;
-    }
     const showingId = this.deps.currentShowing(hallId);
     const ref: StreamRef = { hall_id: hallId, showing_id: showingId };
     if (streamKey(ref) === live.current) return;

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SERVER_BUNDLE = join(PROJECT_ROOT, 'dist', 'server.js');
-const SOURCES = [join(PROJECT_ROOT, 'src'), join(PROJECT_ROOT, 'scripts/user.ts'), join(PROJECT_ROOT, 'scripts/api-key.ts'), join(PROJECT_ROOT, 'tsconfig.json'), fileURLToPath(import.meta.url)];
+const SOURCES = [join(PROJECT_ROOT, 'src'), join(PROJECT_ROOT, 'scripts/user.ts'), join(PROJECT_ROOT, 'scripts/api-key.ts'), join(PROJECT_ROOT, 'scripts/admin-command.ts'), join(PROJECT_ROOT, 'tsconfig.json'), fileURLToPath(import.meta.url)];
 
 /** Newest modification time among the bundle's inputs: a few ms for ~100 files. */
 function newestSourceMtime() {

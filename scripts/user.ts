@@ -6,11 +6,10 @@
 // its local admin socket (DATA_DIR/admin.sock) and the server runs it.
 import { loadConfig } from '../src/core/config.js';
 import { CHANNELS } from '../src/core/bus/bus.js';
-import { DataDirLockedError, openDatabase } from '../src/core/db/index.js';
-import { isAppError } from '../src/core/errors.js';
 import { createLogger } from '../src/core/logger.js';
 import { resolveSecrets } from '../src/core/secrets.js';
-import { askAdminSocket, createUserAdminTools, parseUserCommand, runUserCommand, USER_COMMAND_USAGE } from '../src/modules/user/index.js';
+import { runAdminCommand } from './admin-command.js';
+import { createUserAdminTools, parseUserCommand, runUserCommand, USER_COMMAND_USAGE } from '../src/modules/user/index.js';
 
 const BY = 'command line';
 const args = process.argv.slice(2);
@@ -24,15 +23,11 @@ const config = loadConfig();
 const logger = createLogger(config);
 const baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
 
-async function runHere(): Promise<string | null> {
-  let db;
-  try {
-    db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, cacheDir: config.cacheDir, logger });
-  } catch (error) {
-    if (error instanceof DataDirLockedError) return null;
-    throw error;
-  }
-  try {
+await runAdminCommand({
+  config,
+  logger,
+  args,
+  run(db) {
     const tools = createUserAdminTools({
       prisma: db.prisma,
       config: resolveSecrets(config, logger),
@@ -41,29 +36,6 @@ async function runHere(): Promise<string | null> {
         await db.prisma.$executeRaw`SELECT pg_notify(${CHANNELS.userChanged}, ${String(userId)})`;
       },
     });
-    return await runUserCommand(tools, command!, BY, baseUrl);
-  } finally {
-    await db.close();
-  }
-}
-
-let failed = false;
-try {
-  let output = await runHere();
-  if (output === null) {
-    // The embedded server holds the folder: it runs the command.
-    const reply = await askAdminSocket(config.dataDir, args);
-    if (reply.error !== undefined) {
-      console.error(`${reply.error}: ${reply.message}`);
-      failed = true;
-    }
-    output = reply.output ?? '';
-  }
-  if (output) console.log(output);
-} catch (error) {
-  if (!isAppError(error)) throw error;
-  console.error(`${error.code}: ${error.message}`);
-  failed = true;
-}
-// Set after close: closing PGlite (Emscripten) resets process.exitCode.
-if (failed) process.exitCode = 1;
+    return runUserCommand(tools, command, BY, baseUrl);
+  },
+});

@@ -44,12 +44,12 @@ describe('API reference pages', { skip: process.env.TEST_DATABASE_URL ? 'runs on
     }
   });
 
-  it('renders the socket protocol with the AsyncAPI viewer', { timeout: 180_000 }, async () => {
+  it('renders the socket protocol with the AsyncAPI viewer', { timeout: 300_000 }, async () => {
     const { page, foreign, errors } = await open('/docs/socket');
     // The title, then one operation per message under its id (the sidebar repeats both,
     // hidden). The viewer parses and validates the whole document in the page before it
-    // draws anything: ~5 s alone, over 20 s on a machine busy with other test files.
-    await page.getByText('Seats Sync socket protocol 0.1.0').filter({ visible: true }).first().waitFor({ timeout: 90_000 });
+    // draws anything: about 5 s for the document of issue 12, 60-100 s for today's 528 KB one (holds, showings, webhooks, api keys) on a busy machine.
+    await page.getByText('Seats Sync socket protocol 0.1.0').filter({ visible: true }).first().waitFor({ timeout: 200_000 });
     await page.getByText('seats.hall.update_seat_status', { exact: true }).filter({ visible: true }).first().waitFor({ timeout: 60_000 });
     assert.deepEqual(foreign, []);
     assert.deepEqual(errors, []);

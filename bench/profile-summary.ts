@@ -1,7 +1,11 @@
-// `npx tsx bench/profile-summary.ts <file.cpuprofile> [top]`: where a server profile
-// (bench --profile, i.e. node --cpu-prof) spent its time: self time per function and per
-// file, so a missed target can be traced to code without opening DevTools.
+// `npx tsx bench/profile-summary.ts <file.cpuprofile> [top] [function] [--busiest <s>] [--after <s>]`: where
+// a server profile (bench --profile, i.e. node --cpu-prof) spent its time: self time per
+// function and per file, so a missed target can be traced to code without opening DevTools.
+// A profile covers the server's whole life (start, connecting, the measured load); with
+// --busiest only the busiest window of that many seconds counts (after the first --after
+// seconds, to skip the start), which is the load.
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 
 interface ProfileNode {
   id: number;
@@ -17,16 +21,21 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topArg, callersOf] = process.argv.slice(2);
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { busiest: { type: 'string' }, after: { type: 'string', default: '0' } } });
+const [file, topArg, callersOf] = positionals;
 if (!file) {
-  console.error('usage: npx tsx bench/profile-summary.ts <file.cpuprofile> [top] [function name: show its call stacks]');
+  console.error('usage: npx tsx bench/profile-summary.ts <file.cpuprofile> [top] [function name: show its call stacks] [--busiest <seconds>] [--after <seconds>]');
   process.exit(2);
 }
 const top = Number(topArg ?? 25);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+const [from, to] = values.busiest ? busiestWindow(Number(values.busiest) * 1e6) : [0, profile.samples.length];
 const selfUs = new Map<number, number>();
-profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+for (let i = from; i < to; i++) {
+  const id = profile.samples[i] as number;
+  selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+}
 
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
 const fnTotals = new Map<string, number>();
@@ -46,10 +55,12 @@ const print = (title: string, totals: Map<string, number>) => {
     console.log(`${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
   }
 };
-console.log(`${file}: ${(total / 1000).toFixed(0)} ms sampled`);
+const idleUs = [...selfUs].filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)').reduce((a, [, us]) => a + us, 0);
+console.log(`${file}: ${(total / 1000).toFixed(0)} ms sampled${values.busiest ? ` (busiest ${values.busiest} s)` : ''}, ${(((total - idleUs) / Math.max(total, 1)) * 100).toFixed(0)}% busy`);
 print('self time by function', fnTotals);
 print('self time by file', fileTotals);
 printInclusive('src/');
+printInclusive('dist/server.js');
 if (callersOf) printStacks(callersOf);
 
 /** Total time (self + callees) of the project's own functions: which entry point costs what. */
@@ -89,6 +100,35 @@ function printStacks(name: string): void {
   }
   console.log(`\nstacks ending in ${name}`);
   for (const [stack, us] of [...stacks].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`${(us / 1000).toFixed(0).padStart(7)} ms  ${stack}`);
+}
+
+/** Sample indexes [from, to) of the window of `spanUs` with the least idle time. */
+function busiestWindow(spanUs: number): [number, number] {
+  const idle = profile.samples.map((id) => byId.get(id)?.callFrame.functionName === '(idle)');
+  let best: [number, number] = [0, 0];
+  let bestBusy = -1;
+  const afterUs = Number(values.after) * 1e6;
+  let start = 0;
+  for (let at = 0; start < profile.samples.length && at < afterUs; start++) at += profile.timeDeltas[start] ?? 0;
+  let from = start;
+  let spanned = 0;
+  let busy = 0;
+  for (let to = start; to < profile.samples.length; to++) {
+    const delta = profile.timeDeltas[to] ?? 0;
+    spanned += delta;
+    if (!idle[to]) busy += delta;
+    while (spanned > spanUs && from < to) {
+      const gone = profile.timeDeltas[from] ?? 0;
+      spanned -= gone;
+      if (!idle[from]) busy -= gone;
+      from++;
+    }
+    if (busy > bestBusy) {
+      bestBusy = busy;
+      best = [from, to + 1];
+    }
+  }
+  return best;
 }
 
 function shorten(url: string): string {

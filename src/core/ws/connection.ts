@@ -107,6 +107,25 @@ export class Connection {
     transport.uncork();
   }
 
+  /**
+   * A whole push frame (header included) built once and shared by every socket whose
+   * subscription has the same eid: one plain write, no cork and no per-socket parts.
+   * `payloadLength` is the frame's body + tail, for the traffic counter and for a
+   * compressing socket, which gets the payload through `ws`.
+   */
+  sendFrame(frame: Buffer, payloadLength: number): void {
+    if (!this.mayWrite()) return;
+    const traffic = this.metrics.traffic;
+    traffic.pushes++;
+    traffic.bytesSent += payloadLength;
+    const transport = this.transport;
+    if (transport === null) {
+      this.socket.send(frame.subarray(frame.length - payloadLength), { binary: false });
+      return;
+    }
+    transport.write(frame);
+  }
+
   /** Open and not over its send buffer: a peer that lets too much pile up is cut (4008). */
   private mayWrite(): boolean {
     if (!this.isOpen) return false;

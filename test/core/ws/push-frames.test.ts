@@ -88,6 +88,38 @@ describe('shared push frames', () => {
     await Promise.all([writer, ...new Set(subscriptions.map(([client]) => client))].map((c) => c.close()));
   });
 
+  it('sends a frame shared by one eid in each socket\'s own dialect, and stops sharing when only one subscriber is left', async () => {
+    const { writer, hall, flip } = await flipOne(server, 'frames_dialects');
+    // The original client subscribes every socket with one eid; here two of its sockets,
+    // two of ours, one of each with another eid, and two of ours sharing a second eid, all
+    // on one hall.
+    const sockets = await Promise.all(
+      (['original', 'original', 'own', 'own', 'original', 'own', 'own', 'own'] as const).map((dialect) => TestClient.connect(server.wsUrl, { dialect })),
+    );
+    const eids = ['same', 'same', 'same', 'same', 'alone-original', 'alone-own', 'pair', 'pair'];
+    await Promise.all(sockets.map((client, i) => client.call('hall.subscribe', { id: hall.id }, eids[i])));
+    const shared = await flip();
+    for (const [i, client] of sockets.entries()) await client.waitForVersion(eids[i]!, shared);
+    const last = (i: number) => updatesOf(sockets[i]!, eids[i]!).at(-1)!;
+    assert.deepEqual(last(1), last(0), 'the two original-dialect sockets got the same frame');
+    assert.deepEqual(last(3), last(2), 'the two own-dialect sockets got the same frame');
+    assert.notDeepEqual({ ...last(0), eid: 'x' }, { ...last(2), eid: 'x' }, 'each dialect its own body');
+    assert.deepEqual({ ...last(4), eid: 'same' }, last(0));
+    assert.deepEqual({ ...last(5), eid: 'same' }, last(2));
+    assert.deepEqual(last(7), last(6));
+    assert.deepEqual({ ...last(6), eid: 'same' }, last(2), 'the second shared eid got its own frame');
+    assert.equal(last(6).eid, 'pair');
+    // One of the own-dialect "same" subscribers leaves: the other is alone with that eid.
+    await sockets[3]!.call('hall.unsubscribe', { id: hall.id }, 'same');
+    const alone = await flip();
+    await sockets[2]!.waitForVersion('same', alone);
+    await sockets[0]!.waitForVersion('same', alone);
+    assert.equal(last(2).eid, 'same');
+    assert.equal(last(2).data.version, alone);
+    assert.ok(updatesOf(sockets[3]!, 'same').every((f) => f.data.version !== alone), 'nothing after unsubscribing');
+    await Promise.all([writer, ...sockets].map((c) => c.close()));
+  });
+
   it('interleaves pushes with replies on one socket without corrupting either', async () => {
     const { writer, hall, flip } = await flipOne(server, 'frames_mixed');
     const client = await TestClient.connect(server.wsUrl);
@@ -115,10 +147,14 @@ describe('shared push frames with permessage-deflate', () => {
     const compressed = new WebSocket(server.wsUrl, [OWN_SUBPROTOCOL], { perMessageDeflate: true });
     await new Promise((resolve) => compressed.once('open', resolve));
     assert.match(compressed.extensions, /permessage-deflate/);
+    // A second compressing socket with the same eid: the frame built once for both is sent
+    // through `ws`'s compression, not written raw.
+    const compressedToo = new WebSocket(server.wsUrl, [OWN_SUBPROTOCOL], { perMessageDeflate: true });
+    await new Promise((resolve) => compressedToo.once('open', resolve));
     const plain = new WebSocket(server.wsUrl, [OWN_SUBPROTOCOL], { perMessageDeflate: false });
     await new Promise((resolve) => plain.once('open', resolve));
     assert.equal(plain.extensions, '');
-    const received = new Map<WebSocket, Frame[]>([[compressed, []], [plain, []]]);
+    const received = new Map<WebSocket, Frame[]>([[compressed, []], [compressedToo, []], [plain, []]]);
     for (const [socket, frames] of received) {
       socket.on('message', (data, isBinary) => {
         if (!isBinary) frames.push(JSON.parse(data.toString()) as Frame);
@@ -132,15 +168,18 @@ describe('shared push frames with permessage-deflate', () => {
       }
     };
     compressed.send(JSON.stringify({ type: 'hall.subscribe', data: { id: hall.id }, eid: 'z' }));
+    compressedToo.send(JSON.stringify({ type: 'hall.subscribe', data: { id: hall.id }, eid: 'z' }));
     plain.send(JSON.stringify({ type: 'hall.subscribe', data: { id: hall.id }, eid: 'p' }));
     await until(() => [...received.values()].every((frames) => frames.some((f) => f.status === 'snapshot')));
     const version = await flip();
     const updateOf = (socket: WebSocket) => received.get(socket)!.find((f) => f.status === 'update' && f.data.version === version);
-    await until(() => updateOf(compressed) !== undefined && updateOf(plain) !== undefined);
+    await until(() => updateOf(compressed) !== undefined && updateOf(compressedToo) !== undefined && updateOf(plain) !== undefined);
     assert.equal(updateOf(compressed)!.eid, 'z');
+    assert.deepEqual(updateOf(compressedToo), updateOf(compressed));
     assert.equal(updateOf(plain)!.eid, 'p');
     assert.deepEqual({ ...updateOf(compressed), eid: 'p' }, updateOf(plain));
     compressed.close();
+    compressedToo.close();
     plain.close();
     await writer.close();
   });

@@ -1,13 +1,16 @@
 // The seat write alone, without sockets: N concurrent writers calling the seat model as
 // fast as it answers, on a fresh database of BENCH_DATABASE_URL (or, without it, a fresh
 // embedded PGlite folder), with and without group commit, in one run. Separates the
-// database's share of scenario 4 from the server's.
+// database's share of scenario 4 from the server's: on PostgreSQL it also reports the CPU
+// per commit of this process (the server's share of a write: the seat model and the pg
+// driver) and of the database's backends serving it (from /proc, like the bench).
 //   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npx tsx bench/micro/group-commit.ts [seconds] [writers]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openDatabase } from '../../src/core/db/index.js';
+import { cpuMs } from '../proc-stats.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createSeatModel } from '../../src/modules/seat/seat.model.js';
 import type { GroupCommitOptions } from '../../src/modules/seat/seat.group-commit.js';
@@ -50,7 +53,22 @@ try {
   const halls = [...seatsOf.keys()].sort((a, b) => a - b);
   const statusOf = new Map<number, string>();
 
+  /** CPU so far of the database backends connected to the bench database (PostgreSQL only). */
+  const backendsCpuMs = async (): Promise<number> => {
+    if (!admin) return Number.NaN;
+    const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);
+    return rows.reduce((total, { pid }) => {
+      try {
+        return total + cpuMs(pid);
+      } catch {
+        return total; // a backend that just ended
+      }
+    }, 0);
+  };
+
   async function run(label: string, options: GroupCommitOptions, hot: boolean): Promise<void> {
+    const cpuBefore = process.cpuUsage();
+    const dbBefore = await backendsCpuMs();
     const model = createSeatModel(database.prisma, (text, params) => database.sql(text, params), options, 'micro');
     const latencies: number[] = [];
     const endAt = performance.now() + seconds * 1000;
@@ -70,9 +88,15 @@ try {
         }
       }),
     );
+    const cpu = process.cpuUsage(cpuBefore);
+    const dbCpuMs = (await backendsCpuMs()) - dbBefore;
+    const perCommitUs = (ms: number) => ((ms * 1000) / Math.max(latencies.length, 1)).toFixed(0).padStart(4);
     latencies.sort((a, b) => a - b);
     const at = (q: number) => (latencies[Math.floor(q * (latencies.length - 1))] ?? NaN).toFixed(2);
-    console.log(`${label.padEnd(34)} ${(latencies.length / seconds).toFixed(0).padStart(6)} commits/s  p50 ${at(0.5)} ms  p99 ${at(0.99)} ms`);
+    console.log(
+      `${label.padEnd(34)} ${(latencies.length / seconds).toFixed(0).padStart(6)} commits/s  p50 ${at(0.5)} ms  p99 ${at(0.99)} ms` +
+        `  CPU per commit: this process ${perCommitUs((cpu.user + cpu.system) / 1000)} µs, database ${perCommitUs(dbCpuMs)} µs`,
+    );
   }
 
   for (const hot of [false, true]) {

@@ -105,7 +105,7 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
     // One direction: the change log first, then the halls that read it, then the seat
     // writer that hands its commits to the hall store, and the showings that move halls
     // from one seat map to the next.
-    const changeLog = createChangeLog(prisma);
+    const changeLog = createChangeLog((text, params) => database.sql(text, params));
     const halls = createHallModule({
       prisma,
       logger,

@@ -7,8 +7,9 @@
 // same NOTIFYs per change whatever the number of instances.
 import type { BenchOptions } from '../options.js';
 import { percentile } from '../stats.js';
-import { probeSession } from '../load/subscriber.js';
+import type { Endpoint } from '../load/ipc.js';
 import { NotifyCounter } from '../targets/notify-counter.js';
+import { SeatsClient } from '../targets/seats-client.js';
 import type { RunningTarget } from '../targets/target.js';
 import { atMost } from './fanout.js';
 import { runLoad, type LoadMeasurement } from './load-run.js';
@@ -18,7 +19,7 @@ import { socketCap, withTarget } from './with-target.js';
 /** Target keys: one process, and `instances` processes (bench/targets/seats-instances.ts). */
 export const instancesKey = (count: number) => `seats-${count}`;
 
-/** NOTIFYs per change may differ this much between the two targets and still be "the same": group commit batches a little differently run to run. */
+/** NOTIFYs per change may be this much higher on several instances and still be "the same" (run-to-run batching). */
 const NOTIFY_TOLERANCE = 0.02;
 
 export function instancesScenario(options: BenchOptions, profileDir: string | undefined): ScenarioSpec {
@@ -44,11 +45,10 @@ export function instancesScenario(options: BenchOptions, profileDir: string | un
     goals: [
       { text: `${options.instances} instances: delivery p99 ≤ 1.5× one instance`, check: (m) => atMost(ratio(m, many, one, 'p99'), 1.5) },
       {
-        text: `NOTIFYs per change equal for 1 and ${options.instances} instances`,
-        check: (m) => {
-          const r = ratio(m, many, one, 'notifiesPerChange');
-          return r === undefined ? undefined : Math.abs(r - 1) <= NOTIFY_TOLERANCE;
-        },
+        // Fewer is not a miss: a slower run gives group commit bigger batches, and a batch
+        // notifies a hall once however many of its changes it holds.
+        text: `NOTIFYs per change equal for 1 and ${options.instances} instances (none added by instances: at most ${NOTIFY_TOLERANCE * 100}% more)`,
+        check: (m) => atMost(ratio(m, many, one, 'notifiesPerChange'), 1 + NOTIFY_TOLERANCE),
       },
     ],
     notes: [
@@ -61,6 +61,8 @@ export function instancesScenario(options: BenchOptions, profileDir: string | un
     measure: (target) =>
       withTarget(target, { cpuProfDir: profileDir }, async (running) => {
         if (!running.databaseUrl) throw new Error('the instances scenario needs a target on PostgreSQL');
+        // Checked before the load, so an answer slowed by it is not mistaken for a refusal.
+        const refused = await sessionProblems(running);
         const halls = target.halls(options.halls);
         const counter = await NotifyCounter.listen(running.databaseUrl);
         let m: LoadMeasurement;
@@ -90,7 +92,7 @@ export function instancesScenario(options: BenchOptions, profileDir: string | un
             repeatedNotifies: notifies.total - notifies.distinct,
             replyP99: percentile(m.replyMs, 99),
           },
-          problems: [...loadProblems(m), ...(await sessionProblems(running))],
+          problems: [...loadProblems(m), ...refused],
         };
       }),
   };
@@ -113,8 +115,21 @@ function cpuPerChange(m: LoadMeasurement): { writerCpuPerChangeUs: number; other
 /** The one session cookie must be a session on every instance: they share the database and the secrets. */
 async function sessionProblems(running: RunningTarget): Promise<string[]> {
   const instances = running.instances ?? [{ pid: running.pid, endpoint: running.endpoint }];
-  const accepted = await Promise.all(instances.map((instance) => probeSession(instance.endpoint)));
-  return accepted.flatMap((ok, i) => (ok ? [] : [`instance ${i + 1} did not accept the session cookie`]));
+  const answers = await Promise.all(instances.map((instance) => sessionAnswer(instance.endpoint)));
+  return answers.flatMap((answer, i) => (answer === 'user' ? [] : [`instance ${i + 1} did not accept the session cookie (${answer})`]));
+}
+
+/** What user.subscribe says of the cookie: 'user' for a session, else the status or error. */
+async function sessionAnswer(endpoint: Endpoint): Promise<string> {
+  const client = await SeatsClient.open(endpoint.baseUrl, endpoint.cookie ?? '');
+  try {
+    const data = await client.request<{ status?: string }>('user.subscribe', null);
+    return data.status ?? 'no status';
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    client.close();
+  }
 }
 
 function ratio(medians: Map<string, Record<string, number>>, of: string, to: string, key: string): number | undefined {

@@ -2,7 +2,7 @@
 // shrinks every scenario to ~1,000 sockets and a few seconds, for CI (correctness only).
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['fanout', 'halls', 'connections', 'writes', 'cold-start', 'box-office'] as const;
+export const SCENARIOS = ['fanout', 'halls', 'connections', 'writes', 'cold-start', 'box-office', 'instances'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 export const TARGET_KINDS = ['raw', 'socketio', 'seats'] as const;
 
@@ -24,6 +24,11 @@ export interface BenchOptions {
   durationS: number;
   writeDurationS: number;
   writers: number;
+  /** Several instances: server processes on one PostgreSQL database, compared with one. */
+  instances: number;
+  /** Several instances: subscribers in all (over `halls` halls, at `hallRate`), and the writer's seconds. */
+  instanceSubscribers: number;
+  instanceDurationS: number;
   loaders: number;
   name: string;
   /** Write V8 CPU profiles of our server (node --cpu-prof) to bench/results/profiles/. */
@@ -31,12 +36,14 @@ export interface BenchOptions {
   databaseUrl: string | undefined;
 }
 
-const USAGE = `npm run bench -- [--smoke] [--scenario fanout,halls,connections,writes,cold-start,box-office]
+const USAGE = `npm run bench -- [--smoke] [--scenario fanout,halls,connections,writes,cold-start,box-office,instances]
   [--targets raw,socketio,seats] [--reps 5] [--subscribers 10000] [--rate 10] [--hall-subscribers 20000]
   [--halls 200] [--hall-rate 200] [--connections 20000] [--duration 30] [--write-duration 10]
-  [--writers 10] [--loaders 2] [--name bench] [--profile]
+  [--writers 10] [--instances 3] [--instance-subscribers 8000] [--instance-duration 8]
+  [--loaders 2] [--name bench] [--profile]
 Scenario 4 (writes) runs on PostgreSQL when BENCH_DATABASE_URL is set (a fresh database is
-created on that server and dropped after), else on PGlite.`;
+created on that server and dropped after), else on PGlite. The instances scenario runs
+only with BENCH_DATABASE_URL (several processes share one database) and is skipped without.`;
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   const { values } = parseArgs({
@@ -55,6 +62,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       duration: { type: 'string' },
       'write-duration': { type: 'string' },
       writers: { type: 'string' },
+      instances: { type: 'string' },
+      'instance-subscribers': { type: 'string' },
+      'instance-duration': { type: 'string' },
       loaders: { type: 'string' },
       name: { type: 'string' },
       profile: { type: 'boolean', default: false },
@@ -85,6 +95,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     durationS: number(values.duration, 30, 3),
     writeDurationS: number(values['write-duration'], 10, 3),
     writers: number(values.writers, 10, 10),
+    instances: number(values.instances, 3, 3),
+    instanceSubscribers: number(values['instance-subscribers'], 8_000, 600),
+    instanceDurationS: number(values['instance-duration'], 8, 3),
     loaders: number(values.loaders, 2, 2),
     name: values.name ?? (smoke ? 'smoke' : 'bench'),
     profile: values.profile ?? false,

@@ -27,8 +27,15 @@ export function describeMachine(): Machine {
 export function formatScenario(result: ScenarioResult, reps: number): string {
   const baselines = result.targets.filter((t) => t.kind !== 'seats');
   const ours = result.targets.filter((t) => t.kind === 'seats');
-  const pairs = ours.flatMap((o) => baselines.map((b) => ({ o, b })));
-  const ratioHeader = pairs.map(({ o, b }) => `${ours.length > 1 ? o.label : 'ours'} / ${b.label}`);
+  const byKey = new Map(result.targets.map((t) => [t.key, t]));
+  const pairs = result.compare
+    ? result.compare.flatMap(([of, to]) => {
+        const o = byKey.get(of);
+        const b = byKey.get(to);
+        return o && b ? [{ o, b }] : [];
+      })
+    : ours.flatMap((o) => baselines.map((b) => ({ o, b })));
+  const ratioHeader = pairs.map(({ o, b }) => `${ours.length > 1 || result.compare ? o.label : 'ours'} / ${b.label}`);
   const lines = [
     `### ${result.title} (median of ${reps})`,
     '',

@@ -11,6 +11,7 @@ import { describeMachine, formatScenario, writeResults } from './report.js';
 import { coldStartScenario, onNewStore } from './scenarios/cold-start.js';
 import { formatBoxOffice, runBoxOffice, type BoxOfficeResult } from './scenarios/box-office.js';
 import { connectionsScenario } from './scenarios/connections.js';
+import { instancesScenario } from './scenarios/instances.js';
 import { fanoutScenario } from './scenarios/fanout.js';
 import { manyHallsScenario } from './scenarios/many-halls.js';
 import { runScenario, type ScenarioResult, type ScenarioSpec } from './scenarios/scenario.js';
@@ -18,6 +19,7 @@ import { WRITES_VARIANTS, writesId, writesScenario } from './scenarios/writes.js
 import { baselineTarget } from './targets/baseline-target.js';
 import { serverEntry } from './targets/seats-server.js';
 import { pgliteStore, postgresStore, scratchDir, type SeatsStore } from './targets/seats-store.js';
+import { seatsInstancesTarget } from './targets/seats-instances.js';
 import { prepareSeats, seatsTarget } from './targets/seats-target.js';
 import { repoRoot, stopAllChildren } from './targets/spawn-node.js';
 import type { Target } from './targets/target.js';
@@ -48,11 +50,21 @@ async function main(): Promise<number> {
     const fixtureFor = async (store: SeatsStore) => {
       stores.push(store);
       log(`preparing ${store.label} store (admin session, ${options.halls} bench halls)...`);
-      return seatsTarget(await prepareSeats(store, options.halls));
+      return prepareSeats(store, options.halls);
     };
-    const pglite = memo(() => fixtureFor(pgliteStore(scratchDir(join(tmpdir(), 'seats-bench')))));
-    const postgres = memo(async () => fixtureFor(await postgresStore(options.databaseUrl as string)));
+    const pglite = memo(async () => seatsTarget(await fixtureFor(pgliteStore(scratchDir(join(tmpdir(), 'seats-bench'))))));
+    const postgresFixture = memo(async () => fixtureFor(await postgresStore(options.databaseUrl as string)));
+    const postgres = memo(async () => seatsTarget(await postgresFixture()));
     const writeStore = options.databaseUrl ? postgres : pglite;
+    const oursFor = async (id: ScenarioId): Promise<Target[]> => {
+      if (id === 'instances') {
+        // One process against several on one database, the same fixture for both.
+        if (!Number.isInteger(options.instances) || options.instances < 2) throw new Error('--instances must be a whole number, 2 or more');
+        const fixture = await postgresFixture();
+        return [seatsInstancesTarget(fixture, 1), seatsInstancesTarget(fixture, options.instances)];
+      }
+      return [await (id === 'writes' ? writeStore() : pglite())];
+    };
     const profileDir = (id: string) => (options.profile ? join(repoRoot, 'bench/results/profiles', id) : undefined);
 
     for (const id of options.scenarios) {
@@ -65,10 +77,15 @@ async function main(): Promise<number> {
         extra.boxOffice = boxOffice;
         continue;
       }
-      const ours = withSeats ? [await (id === 'writes' ? writeStore() : pglite())] : [];
-      for (const { spec, targets } of plan(id, options, ours, profileDir)) {
+      if (id === 'instances' && withSeats && !options.databaseUrl) {
+        log('instances: skipped (several server processes share one PostgreSQL database; set BENCH_DATABASE_URL)');
+        continue;
+      }
+      const ours = withSeats ? await oursFor(id) : [];
+      for (const { spec, targets, seatsOnly } of plan(id, options, ours, profileDir)) {
+        if (targets.length === 0 && seatsOnly) continue;
         log(`${spec.title}`);
-        const result = await runScenario(spec, [...baselines, ...targets], options.reps, log);
+        const result = await runScenario(spec, [...(seatsOnly ? [] : baselines), ...targets], options.reps, log);
         scenarios.push(result);
         console.log(`\n${formatScenario(result, options.reps)}\n`);
         // Written after every scenario, so an interrupted long run keeps what it measured.
@@ -89,7 +106,8 @@ async function main(): Promise<number> {
   return 0;
 }
 
-function plan(id: ScenarioId, options: BenchOptions, ours: Target[], profileDir: (id: string) => string | undefined): { spec: ScenarioSpec; targets: Target[] }[] {
+/** seatsOnly: the baselines do not run (several instances of our server on one database). */
+function plan(id: ScenarioId, options: BenchOptions, ours: Target[], profileDir: (id: string) => string | undefined): { spec: ScenarioSpec; targets: Target[]; seatsOnly?: boolean }[] {
   switch (id) {
     case 'fanout':
       return [{ spec: fanoutScenario(options, profileDir('fanout')), targets: ours }];
@@ -105,6 +123,8 @@ function plan(id: ScenarioId, options: BenchOptions, ours: Target[], profileDir:
     }
     case 'cold-start':
       return [{ spec: coldStartScenario(profileDir('cold-start')), targets: ours.flatMap((t) => [t, onNewStore(t)]) }];
+    case 'instances':
+      return [{ spec: instancesScenario(options, profileDir('instances')), targets: ours, seatsOnly: true }];
     case 'box-office':
       return [];
   }

@@ -12,9 +12,12 @@ export interface Endpoint {
 
 export interface OpenCommand {
   cmd: 'open';
-  endpoint: Endpoint;
+  /** One per server process of the target (several instances on one database), else one. */
+  endpoints: Endpoint[];
   /** One entry per socket: the hall it subscribes to, or null for an idle socket. */
   halls: (number | null)[];
+  /** One entry per socket, beside `halls`: the index in `endpoints` it connects to. */
+  instances: number[];
   /** Handshakes in flight at once: beyond the listen backlog, SYNs are retried after 1 s. */
   concurrency: number;
 }

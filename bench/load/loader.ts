@@ -2,7 +2,7 @@
 // receives, and reports receipts to the coordinator. Several run side by side (one per
 // core) so the client side is not the bottleneck; started by scenarios/load-run.ts.
 import { sleep } from '../clock.js';
-import type { FinishCommand, LoaderCommand, LoaderReport, OpenCommand } from './ipc.js';
+import type { Endpoint, FinishCommand, LoaderCommand, LoaderReport, OpenCommand } from './ipc.js';
 import { openSubscriber, probeSession } from './subscriber.js';
 import { ReceiptLedger, type VersionTrack } from './version-track.js';
 
@@ -14,14 +14,18 @@ function report(message: LoaderReport): void {
 }
 
 async function open(command: OpenCommand): Promise<void> {
-  const { endpoint, halls, concurrency } = command;
-  const authenticated = endpoint.kind === 'seats' && endpoint.cookie ? await probeSession(endpoint) : undefined;
+  const { endpoints, halls, instances, concurrency } = command;
+  // Every instance must accept the one session cookie (they share the database and secrets).
+  const probed = await Promise.all(endpoints.map((endpoint) => (endpoint.kind === 'seats' && endpoint.cookie ? probeSession(endpoint) : undefined)));
+  const authenticated = probed[0] === undefined ? undefined : probed.every(Boolean);
   let next = 0;
   let opened = 0;
   const failures: string[] = [];
   const worker = async () => {
     while (next < halls.length) {
-      const hall = halls[next++] ?? null;
+      const hall = halls[next] ?? null;
+      const endpoint = endpoints[instances[next] ?? 0] as Endpoint;
+      next++;
       try {
         const track = await openSubscriber(endpoint, hall, ledger);
         if (track) tracks.push(track);

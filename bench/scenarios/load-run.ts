@@ -9,7 +9,10 @@ import type { RunningTarget } from '../targets/target.js';
 import { ChildLink } from './child-link.js';
 
 export interface LoadPlan {
-  /** Subscriber sockets; socket i subscribes to halls[i % halls.length], or stays idle when halls is empty. */
+  /**
+   * Subscriber sockets; socket i subscribes to halls[i % halls.length], or stays idle when
+   * halls is empty. On a target of several instances they are spread over all of them.
+   */
   sockets: number;
   halls: number[];
   loaders: number;
@@ -36,6 +39,8 @@ export interface LoadMeasurement {
   cpuPerDeliveryUs: number;
   /** Server CPU (user + system) from the writer's start to the last receipt, ms. */
   serverCpuMs: number;
+  /** The same per server process (several instances), the writer's first. */
+  serverCpuMsByProcess: number[];
   /** The load processes' CPU per delivery: on a 2-core box they compete with the server. */
   clientCpuPerDeliveryUs: number;
   /** Writer's send to the last / first subscriber's receipt, per committed version, ms. */
@@ -62,15 +67,24 @@ type Writer = ChildLink<WriterCommand, WriterReport>;
 const FINISH_TIMEOUT_MS = 15_000;
 
 export async function runLoad(target: RunningTarget, plan: LoadPlan): Promise<LoadMeasurement> {
-  const rssBefore = rssBytes(target.pid);
+  // Several instances: sockets go round the processes, and server cost is their sum.
+  const processes = target.instances ?? [{ pid: target.pid, endpoint: target.endpoint }];
+  const serverRss = () => sum(processes.map((p) => rssBytes(p.pid)));
+  const processCpu = () => processes.map((p) => cpuMs(p.pid));
+  const rssBefore = serverRss();
   const loaders = await Promise.all(Array.from({ length: plan.loaders }, () => ChildLink.start<LoaderCommand, LoaderReport>('bench/load/loader.ts')));
   let writer: Writer | undefined;
   try {
     const socketHalls = Array.from({ length: plan.sockets }, (_, i) => (plan.halls.length ? (plan.halls[i % plan.halls.length] as number) : null));
-    const endpoint = plan.authenticated ? target.endpoint : { ...target.endpoint, cookie: undefined };
+    // The k-th subscriber of a hall goes to instance k mod n, so every instance serves every hall.
+    const socketInstances = Array.from({ length: plan.sockets }, (_, i) => Math.floor(i / Math.max(1, plan.halls.length)) % processes.length);
+    const endpoints = processes.map((p) => (plan.authenticated ? p.endpoint : { ...p.endpoint, cookie: undefined }));
     const openStarted = performance.now();
     const opened = await Promise.all(
-      loaders.map((loader, l) => loader.ask({ cmd: 'open', endpoint, halls: socketHalls.filter((_, i) => i % plan.loaders === l), concurrency: plan.concurrency }, 'opened')),
+      loaders.map((loader, l) => {
+        const mine = <T>(values: T[]) => values.filter((_, i) => i % plan.loaders === l);
+        return loader.ask({ cmd: 'open', endpoints, halls: mine(socketHalls), instances: mine(socketInstances), concurrency: plan.concurrency }, 'opened');
+      }),
     );
     const openMs = performance.now() - openStarted;
     await sleep(plan.settleMs);
@@ -81,22 +95,23 @@ export async function runLoad(target: RunningTarget, plan: LoadPlan): Promise<Lo
       failures: [...new Set(opened.flatMap((o) => o.failures))].slice(0, 5),
       authenticated: opened[0]?.authenticated,
       openMs,
-      rssPerConnection: openedCount > 0 ? (rssBytes(target.pid) - rssBefore) / openedCount : Number.NaN,
+      rssPerConnection: openedCount > 0 ? (serverRss() - rssBefore) / openedCount : Number.NaN,
     };
     if (!plan.writer) return { ...base, ...noWrites() };
 
     writer = await ChildLink.start<WriterCommand, WriterReport>('bench/load/writer.ts');
     await writer.ask({ cmd: 'prepare', plan: { ...plan.writer, endpoint: target.endpoint } }, 'ready');
     const loadersCpu = () => sum(loaders.map((loader) => cpuMs(loader.pid)));
-    const cpuBefore = cpuMs(target.pid);
+    const cpuBefore = processCpu();
     const clientCpuBefore = loadersCpu();
     const done = await writer.ask({ cmd: 'go' }, 'done');
     const finals = finalVersions(done.commits);
     const results = await Promise.all(loaders.map((loader) => loader.ask({ cmd: 'finish', finals, timeoutMs: FINISH_TIMEOUT_MS }, 'result')));
-    const cpuSpent = cpuMs(target.pid) - cpuBefore;
+    const cpuByProcess = processCpu().map((ms, i) => ms - (cpuBefore[i] ?? 0));
+    const cpuSpent = sum(cpuByProcess);
     const clientCpuSpent = loadersCpu() - clientCpuBefore;
     const writes = measureWrites(done.commits, done.errors, done.startedAt, done.endedAt, results, subscribersPerHall(socketHalls), cpuSpent);
-    return { ...base, ...writes, clientCpuPerDeliveryUs: writes.deliveries > 0 ? (clientCpuSpent * 1000) / writes.deliveries : Number.NaN };
+    return { ...base, ...writes, serverCpuMsByProcess: cpuByProcess, clientCpuPerDeliveryUs: writes.deliveries > 0 ? (clientCpuSpent * 1000) / writes.deliveries : Number.NaN };
   } finally {
     await Promise.all([...loaders, ...(writer ? [writer] : [])].map((child) => child.stop()));
   }
@@ -110,7 +125,7 @@ function measureWrites(
   results: ResultReport[],
   expected: Map<number, number>,
   cpuSpent: number,
-): Omit<LoadMeasurement, 'opened' | 'failed' | 'failures' | 'authenticated' | 'openMs' | 'rssPerConnection' | 'clientCpuPerDeliveryUs'> {
+): Omit<LoadMeasurement, 'opened' | 'failed' | 'failures' | 'authenticated' | 'openMs' | 'rssPerConnection' | 'clientCpuPerDeliveryUs' | 'serverCpuMsByProcess'> {
   const receipts = new Map<string, { count: number; first: number; last: number }>();
   for (const [hall, version, count, first, last] of results.flatMap((r) => r.versions)) {
     const key = `${hall}:${version}`;
@@ -157,7 +172,7 @@ function measureWrites(
 }
 
 function noWrites(): Omit<LoadMeasurement, 'opened' | 'failed' | 'failures' | 'authenticated' | 'openMs' | 'rssPerConnection'> {
-  return { deliveries: 0, deliveriesPerSecond: Number.NaN, cpuPerDeliveryUs: Number.NaN, serverCpuMs: Number.NaN, clientCpuPerDeliveryUs: Number.NaN, lastReceiptMs: [], firstReceiptMs: [], commits: 0, commitsPerSecond: Number.NaN, seatChanges: 0, replyMs: [], errors: {}, gaps: 0, stale: 0, early: 0, unserved: 0, closed: 0, missing: 0 };
+  return { deliveries: 0, deliveriesPerSecond: Number.NaN, cpuPerDeliveryUs: Number.NaN, serverCpuMs: Number.NaN, serverCpuMsByProcess: [], clientCpuPerDeliveryUs: Number.NaN, lastReceiptMs: [], firstReceiptMs: [], commits: 0, commitsPerSecond: Number.NaN, seatChanges: 0, replyMs: [], errors: {}, gaps: 0, stale: 0, early: 0, unserved: 0, closed: 0, missing: 0 };
 }
 
 function finalVersions(commits: Commit[]): [number, number][] {

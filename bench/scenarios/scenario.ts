@@ -41,6 +41,7 @@ export interface ScenarioResult {
   goals: { text: string; met: boolean | undefined }[];
   problems: string[];
   notes: string[];
+  compare?: [string, string][];
 }
 
 export interface ScenarioSpec {
@@ -49,6 +50,11 @@ export interface ScenarioSpec {
   metrics: Metric[];
   goals: Goal[];
   notes: string[];
+  /**
+   * The ratio columns as [target key, target key] pairs, where the comparison is not
+   * ours against each baseline (several instances against one).
+   */
+  compare?: [string, string][];
   /** One repetition on one target. */
   measure(target: Target, rep: number): Promise<Sample>;
 }
@@ -79,6 +85,7 @@ export async function runScenario(spec: ScenarioSpec, targets: Target[], reps: n
     goals: spec.goals.map((goal) => ({ text: goal.text, met: goal.check(byKey) })),
     problems,
     notes: spec.notes,
+    compare: spec.compare,
   };
 }
 

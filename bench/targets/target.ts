@@ -10,6 +10,13 @@ export interface RunningTarget {
   readyMs: number;
   /** Our server on PostgreSQL: rows in the audit log (seat_event), read beside the server. */
   countAuditRows?(): Promise<number>;
+  /** Our server on PostgreSQL: its database, for readers beside the server (the NOTIFY count). */
+  databaseUrl?: string;
+  /**
+   * Several server processes on one database: each one's pid and endpoint, the first
+   * being `pid` and `endpoint` (where the writer goes). Absent for a single process.
+   */
+  instances?: { pid: number; endpoint: Endpoint }[];
   stop(): Promise<void>;
 }
 

@@ -62,6 +62,32 @@ describe('several instances on one PostgreSQL', { skip: onPostgres ? false : 'ne
     await onB.close();
   });
 
+  it('applies A\'s changes on B from the notification alone, and reads the log for a change too big to carry', async () => {
+    const catchUps = async () => Number(/^seats_sync_catch_ups_total (\d+)/m.exec(await (await fetch(`${b.url}/metrics`)).text())?.[1]);
+    const onB = await TestClient.connect(b.wsUrl);
+    await onB.request('hall.subscribe', { id: hall.id }, 'n1');
+    // Settle first: loading the hall on B reads the log once.
+    await onB.waitForVersion('n1', await flip(7));
+    const before = await catchUps();
+    let last = 0;
+    for (let i = 0; i < 10; i++) last = await flip(8 + i);
+    await onB.waitForVersion('n1', last);
+    assert.equal(await catchUps(), before, 'B read no log for changes the notifications carried');
+    // A change of many seats does not fit in one notification (8000 bytes): B reads it.
+    const seats = hall.seats.slice(0, 100).map((seat) => {
+      seat.status = flipped(seat.status);
+      return { seat_id: seat.id, status: seat.status };
+    });
+    assert.equal(seats.length, 100, 'the demo hall has 100 seats to change');
+    const big = await staff.call('hall.update_seat_status', { hall_id: hall.id, seats });
+    const update = await onB.waitForVersion('n1', big.version);
+    assert.equal(update.data.version, big.version);
+    assert.equal(update.data.seats.length, 100);
+    assert.ok((await catchUps()) > before, 'B read the log for it');
+    assert.deepEqual(onB.pushes('n1', 'update').map((f) => f.data.version).slice(-12), [...Array.from({ length: 11 }, (_, i) => last - 10 + i), big.version].slice(-12));
+    await onB.close();
+  });
+
   it('resumes a subscriber of B after B restarts, without a gap or duplicate', async () => {
     const onB = await TestClient.connect(b.wsUrl);
     const snap = await onB.request('hall.subscribe', { id: hall.id }, 'b2');

@@ -11,6 +11,13 @@
 --   made, instead of being collected in one jsonb array and split again by queries.
 -- * Outcomes are appended to a jsonb[] (appended in place by PL/pgSQL) and turned into
 --   one jsonb array at the end, instead of copying a growing jsonb array per change.
+-- * The NOTIFY of a stream carries what the call committed to it, so other instances
+--   apply it without reading the log: '<hint> <changes>', where <hint> is as before
+--   ('<hall id>:<version>' or 'showing:<id>:<version>', the stream's last version) and
+--   <changes> the JSON array of the stream's committed changes in this call, each
+--   {hall_id, showing_id, version, seats: [{id, old_status, status, updated_at}]}. When
+--   that would not fit in a notification (8000 bytes), the hint is sent alone and the
+--   listeners read the log, as they do for every other notifier (the hold functions).
 CREATE OR REPLACE FUNCTION "mark_seats"(changes jsonb, channel text) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -37,8 +44,10 @@ DECLARE
   mine jsonb;
   others jsonb;
   other_showing int;
-  changed_halls int[] := '{}';
-  changed_showings int[] := '{}';
+  -- Per stream key ('<hall id>' or 'showing:<id>'): its committed changes, in order.
+  notes jsonb := '{}';
+  note record;
+  note_text text;
 BEGIN
   PERFORM 1 FROM hall
   WHERE id IN (SELECT (c->>'hall_id')::int FROM jsonb_array_elements(changes) c)
@@ -113,14 +122,14 @@ BEGIN
     IF target_showing IS NULL THEN
       new_hall := requested;
       mine := seat_apply_hall(target, ids, old_statuses, new_hall, uid, at);
-      IF mine IS NOT NULL THEN changed_halls := changed_halls || target; END IF;
+      IF mine IS NOT NULL THEN notes := notes || jsonb_build_object(target::text, COALESCE(notes->(target::text), '[]') || jsonb_build_array(mine)); END IF;
     ELSIF maintenance_involved THEN
       SELECT array_agg(CASE WHEN q = 'MAINTENANCE' THEN 'MAINTENANCE' WHEN o = 'MAINTENANCE' THEN 'VACANT' ELSE o END ORDER BY n)
         INTO new_hall FROM unnest(old_statuses, requested) WITH ORDINALITY AS t(o, q, n);
       done := seat_apply_hall(target, ids, old_statuses, new_hall, uid, at);
       IF done IS NOT NULL THEN
         others := others || jsonb_build_array(done);
-        changed_halls := changed_halls || target;
+        notes := notes || jsonb_build_object(target::text, COALESCE(notes->(target::text), '[]') || jsonb_build_array(done));
       END IF;
     ELSE
       new_hall := old_statuses;
@@ -149,7 +158,9 @@ BEGIN
         showing_maint := array_fill(NULL::boolean, ARRAY[cardinality(ids)]);
       END IF;
       mine := seat_apply_showing(target_showing, target, ids, occupancy, showing_maint, uid, at);
-      IF mine IS NOT NULL THEN changed_showings := changed_showings || target_showing; END IF;
+      IF mine IS NOT NULL THEN
+        notes := notes || jsonb_build_object('showing:' || target_showing, COALESCE(notes->('showing:' || target_showing), '[]') || jsonb_build_array(mine));
+      END IF;
     END IF;
 
     -- Maintenance moves every other scheduled showing of the hall that has not ended.
@@ -162,7 +173,7 @@ BEGIN
         done := seat_apply_showing(other_showing, target, flip_ids, array_fill(NULL::text, ARRAY[cardinality(flip_ids)]), flip_maint, uid, at);
         IF done IS NOT NULL THEN
           others := others || jsonb_build_array(done);
-          changed_showings := changed_showings || other_showing;
+          notes := notes || jsonb_build_object('showing:' || other_showing, COALESCE(notes->('showing:' || other_showing), '[]') || jsonb_build_array(done));
         END IF;
       END LOOP;
     END IF;
@@ -178,9 +189,13 @@ BEGIN
       'others', others);
   END LOOP;
 
-  -- One notification per changed stream, with its last version; sent at commit only.
-  PERFORM pg_notify(channel, id::text || ':' || version::text) FROM hall WHERE id = ANY (changed_halls) ORDER BY id;
-  PERFORM pg_notify(channel, 'showing:' || id::text || ':' || version::text) FROM showing WHERE id = ANY (changed_showings) ORDER BY id;
+  -- One notification per changed stream, with its last version and, when it fits, its
+  -- changes; sent at commit only.
+  FOR note IN SELECT key, value FROM jsonb_each(notes) ORDER BY key LOOP
+    note_text := note.value::text;
+    PERFORM pg_notify(channel, note.key || ':' || (note.value->-1->>'version')
+      || CASE WHEN octet_length(note_text) <= 7000 THEN ' ' || note_text ELSE '' END);
+  END LOOP;
   RETURN to_jsonb(outcomes);
 END
 $$;

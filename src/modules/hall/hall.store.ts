@@ -123,6 +123,17 @@ export class HallStore implements ChangeSink, SeatChangeListener {
     return made;
   }
 
+  /**
+   * Loads a stream that is about to become a hall's current one (the schedule announces
+   * it before the boundary), so the rollover finds it loaded; once loaded, notifications
+   * keep it current like any other.
+   */
+  prefetch(ref: StreamRef): void {
+    const key = streamKey(ref);
+    if (this.states.has(key) || !this.live.has(ref.hall_id)) return;
+    this.load(key, ref).catch((error: unknown) => this.deps.logger.warn('stream prefetch failed', { stream: key, error: String(error) }));
+  }
+
   currentState(live: LiveHall): HallState | undefined {
     return this.states.get(live.current);
   }
@@ -184,13 +195,16 @@ export class HallStore implements ChangeSink, SeatChangeListener {
 
   // --- SeatChangeListener: commits announced by NOTIFY (ours and other processes') -------
 
-  committed(key: StreamKey, version: number): void {
+  committed(key: StreamKey, version: number, changes?: CommittedChange[]): void {
     this.notified.set(key, Math.max(version, this.notified.get(key) ?? 0));
     if (!this.states.has(key)) {
       // Load it so the lists' counts follow changes made elsewhere.
       this.load(key).catch((error: unknown) => this.deps.logger.error('stream load failed', { stream: key, error: String(error) }));
       return;
     }
+    // Changes carried by the notification are applied like our own commits' (versions
+    // already applied are skipped, a gap is read from the log): no read of the log.
+    if (changes) for (const change of changes) this.deliver(key, change);
     // Our own commits arrive here too; while one is in flight its result is about to be
     // delivered without a read, so wait for it before reading the log.
     if ((this.localWrites.get(key) ?? 0) === 0) this.catchUpIfBehind(key);

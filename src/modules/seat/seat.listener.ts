@@ -1,13 +1,14 @@
 // Wake-ups for seat changes committed by any process: the committing statement sent
-// pg_notify('seats_sync_hall', '<hall_id>:<version>' or 'showing:<id>:<version>'). The
-// payload is only a hint; the hall store reads the committed events itself, so it never
-// trusts or needs more.
+// pg_notify('seats_sync_hall', '<hall_id>:<version>' or 'showing:<id>:<version>', followed
+// by the committed changes when they fit: seat.stream.ts). With the changes, the hall
+// store applies them as it applies its own commits; without, it reads the log.
 import { CHANNELS, type ChangeBus } from '../../core/bus/bus.js';
 import { parseStreamNotification, type StreamKey } from './seat.stream.js';
+import type { CommittedChange } from './seat.types.js';
 
 export interface SeatChangeListener {
-  /** A change of the stream up to `version` was committed somewhere. */
-  committed(key: StreamKey, version: number): void;
+  /** A change of the stream up to `version` was committed somewhere; `changes`: what it changed, when the notification carried it. */
+  committed(key: StreamKey, version: number, changes?: CommittedChange[]): void;
   /** Notifications may have been lost (LISTEN connection dropped): re-check every stream; resolves when done. */
   resync(): Promise<void>;
 }
@@ -16,6 +17,6 @@ export async function listenForSeatChanges(bus: ChangeBus, listener: SeatChangeL
   bus.onReconnect(() => listener.resync());
   await bus.listen(CHANNELS.hallChanged, (payload) => {
     const notification = parseStreamNotification(payload);
-    if (notification) listener.committed(notification.key, notification.version);
+    if (notification) listener.committed(notification.key, notification.version, notification.changes);
   });
 }

@@ -3,7 +3,7 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import { isDatabaseUnavailable } from '../../core/db/unavailable.js';
 import { GroupCommit, type GroupCommitOptions } from './seat.group-commit.js';
-import type { CommittedChange, HistoryEntry, SeatChange, SeatStatus, SeatTypeView } from './seat.types.js';
+import { seatChanges, type CommittedChange, type DatabaseSeatChange, type HistoryEntry, type SeatChange, type SeatStatus, type SeatTypeView } from './seat.types.js';
 
 export interface MarkSeatsChange {
   hallId: number;
@@ -33,7 +33,7 @@ export interface MarkSeatsResult {
   others: CommittedChange[];
 }
 
-type OutcomeSeat = { id: number; old_status: SeatStatus; status: SeatStatus; updated_at: string };
+type OutcomeSeat = DatabaseSeatChange;
 
 interface MarkSeatsOutcome {
   version: number | null;
@@ -45,11 +45,6 @@ interface MarkSeatsOutcome {
   changed: number;
   seats: OutcomeSeat[];
   others: { hall_id: number; showing_id: number | null; version: number; seats: OutcomeSeat[] }[];
-}
-
-/** The database writes timestamps as `2026-12-01T17:14:36.35+00:00`; the wire has `toISOString()`. */
-function seatChanges(seats: OutcomeSeat[]): SeatChange[] {
-  return seats.map((s) => ({ id: s.id, old_status: s.old_status, status: s.status, updated_at: new Date(s.updated_at).toISOString() }));
 }
 
 /** Runs one raw statement on the database's own connections (Database.sql). */

@@ -1,3 +1,5 @@
+import { seatChanges, type CommittedChange, type DatabaseSeatChange } from './seat.types.js';
+
 // A stream is one versioned seat map: a hall's own (the hall without a showing, and where
 // maintenance is kept) or one showing's. Each has its own gap-free version, durable log
 // (seat_event or showing_event) and subscribers; `hall:<id>` / `showing:<id>` name it in
@@ -14,16 +16,61 @@ export function streamKey(ref: StreamRef): StreamKey {
   return ref.showing_id === null ? `hall:${ref.hall_id}` : `showing:${ref.showing_id}`;
 }
 
+export interface StreamNotification {
+  key: StreamKey;
+  /** The stream's last committed version. */
+  version: number;
+  /** What that commit changed in the stream, in version order, when the payload carried it. */
+  changes?: CommittedChange[];
+}
+
 /**
- * The NOTIFY payload mark_seats sends: '<hall id>:<version>' for a hall's stream,
- * 'showing:<id>:<version>' for a showing's. Null for anything else.
+ * A NOTIFY payload on the seat channel: a hint, '<hall id>:<version>' for a hall's stream
+ * or 'showing:<id>:<version>' for a showing's, optionally followed by a space and the JSON
+ * array of the changes that commit made to the stream (mark_seats sends them when they
+ * fit; migration lean_mark_seats). Null for anything else; changes that do not look
+ * right are left out, and the listener reads the log instead.
  */
-export function parseStreamNotification(payload: string): { key: StreamKey; version: number } | null {
-  const parts = payload.split(':');
+export function parseStreamNotification(payload: string): StreamNotification | null {
+  const space = payload.indexOf(' ');
+  const hint = space === -1 ? payload : payload.slice(0, space);
+  const parsed = parseHint(hint);
+  if (!parsed || space === -1) return parsed;
+  const changes = parseChanges(payload.slice(space + 1), parsed.key, parsed.version);
+  return changes ? { ...parsed, changes } : parsed;
+}
+
+function parseHint(hint: string): StreamNotification | null {
+  const parts = hint.split(':');
   const numbers = parts.slice(-2).map(Number);
   const [id, version] = numbers as [number, number];
   if (!Number.isSafeInteger(id) || !Number.isSafeInteger(version) || id <= 0) return null;
   if (parts.length === 2) return { key: `hall:${id}`, version };
   if (parts.length === 3 && parts[0] === 'showing') return { key: `showing:${id}`, version };
   return null;
+}
+
+interface NotifiedChange {
+  hall_id: number;
+  showing_id: number | null;
+  version: number;
+  seats: DatabaseSeatChange[];
+}
+
+/** The changes of one stream, ending at `version`; null when the JSON is not that. */
+function parseChanges(json: string, key: StreamKey, version: number): CommittedChange[] | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(raw) || raw.length === 0) return null;
+  const changes: CommittedChange[] = [];
+  for (const item of raw as NotifiedChange[]) {
+    if (typeof item !== 'object' || item === null || !Array.isArray(item.seats) || !Number.isSafeInteger(item.version)) return null;
+    if (streamKey(item) !== key) return null;
+    changes.push({ hall_id: item.hall_id, showing_id: item.showing_id, version: item.version, seats: seatChanges(item.seats) });
+  }
+  return changes.at(-1)?.version === version ? changes : null;
 }

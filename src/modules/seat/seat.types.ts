@@ -71,6 +71,20 @@ export interface SeatChange {
   updated_at: string;
 }
 
+/** A seat's change as the database functions write it (mark_seats' outcomes and NOTIFYs). */
+export interface DatabaseSeatChange {
+  id: number;
+  old_status: SeatStatus;
+  status: SeatStatus;
+  /** e.g. `2026-12-01T17:14:36.35+00:00` */
+  updated_at: string;
+}
+
+/** The database writes timestamps as `2026-12-01T17:14:36.35+00:00`; the wire has `toISOString()`. */
+export function seatChanges(seats: DatabaseSeatChange[]): SeatChange[] {
+  return seats.map((s) => ({ id: s.id, old_status: s.old_status, status: s.status, updated_at: new Date(s.updated_at).toISOString() }));
+}
+
 /** One committed change of a stream (a hall's own seat map, or a showing's): exactly one version. */
 export interface CommittedChange {
   hall_id: number;

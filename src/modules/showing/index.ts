@@ -44,6 +44,9 @@ export function createShowingModule(deps: ShowingModuleDeps) {
       for (const hallId of hallIds) void deps.store.rollover(hallId);
       deps.onRollover(hallIds);
     },
+    onUpcoming: (next) => {
+      for (const { hallId, showingId } of next) deps.store.prefetch({ hall_id: hallId, showing_id: showingId });
+    },
     onDayChanged: (cinemaIds) => void feed.dayChanged(cinemaIds).catch((error: unknown) => deps.logger.error('schedule push failed', { error: String(error) })),
     onSeatsLeft: (cinemaId, showing) => feed.seatsLeft(cinemaId, showing),
   });

@@ -23,6 +23,11 @@ export interface ScheduleDeps {
   logger: Logger;
   /** These halls' current showing changed. */
   onRollover(hallIds: number[]): void;
+  /**
+   * Shortly before a boundary: the showings that become these halls' current one then, so
+   * their seat maps can be loaded ahead and the rollover is a switch in memory.
+   */
+  onUpcoming(next: { hallId: number; showingId: number }[]): void;
   /** These cinemas' lists of the day's coming showings changed (not only their counts). */
   onDayChanged(cinemaIds: number[]): void;
   /** A showing's seats left changed. */
@@ -32,6 +37,12 @@ export interface ScheduleDeps {
 /** How far ahead showings are kept; re-read every HORIZON_MS / 2. */
 const HORIZON_MS = 48 * 3_600_000;
 const RETRY_MS = 5_000;
+/**
+ * How long before a boundary its showings are announced (onUpcoming): when every hall of a
+ * cinema rolls over in the same second, loading every new seat map at that second would
+ * hold up the snapshots and the writes arriving meanwhile.
+ */
+const PREFETCH_MS = 5_000;
 
 export class Schedule {
   private showings = new Map<number, ShowingRow>();
@@ -41,6 +52,7 @@ export class Schedule {
   private dayLists = new Map<number, string>();
   private loadedAt = 0;
   private cancelTimer: (() => void) | undefined;
+  private cancelPrefetch: (() => void) | undefined;
   private reloading: Promise<void> | null = null;
   private reloadAgain = false;
   private closed = false;
@@ -54,6 +66,7 @@ export class Schedule {
   close(): void {
     this.closed = true;
     this.cancelTimer?.();
+    this.cancelPrefetch?.();
   }
 
   /** Re-reads the rows (after a schedule change anywhere); one read at a time, one more if asked meanwhile. */
@@ -167,6 +180,16 @@ export class Schedule {
     this.arm(this.nextChange(now));
   }
 
+  /** The showings that become current at `at` (a boundary), by hall. */
+  private announceUpcoming(at: number): void {
+    const next: { hallId: number; showingId: number }[] = [];
+    for (const [hallId, list] of this.byHall) {
+      const showingId = this.pick(list, at);
+      if (showingId !== null && showingId !== (this.current.get(hallId) ?? null)) next.push({ hallId, showingId });
+    }
+    if (next.length > 0) this.deps.onUpcoming(next);
+  }
+
   /** Running now, else the next one starting within the lead time. */
   private pick(list: ShowingRow[], now: number): number | null {
     let next: ShowingRow | undefined;
@@ -190,7 +213,9 @@ export class Schedule {
 
   private arm(at: number): void {
     this.cancelTimer?.();
+    this.cancelPrefetch?.();
     if (this.closed) return;
+    this.cancelPrefetch = this.deps.clock.at(Math.max(this.deps.clock.now(), at - PREFETCH_MS), () => this.announceUpcoming(at));
     this.cancelTimer = this.deps.clock.at(at, () => {
       // The horizon slides forward by re-reading; anything else is computed from memory.
       if (this.deps.clock.now() >= this.loadedAt + HORIZON_MS / 2) void this.reload().catch(() => undefined);

@@ -8,6 +8,7 @@ import type { ChangeBus } from '../../../src/core/bus/bus.js';
 import { openDatabase, type Database } from '../../../src/core/db/index.js';
 import { GroupCommit } from '../../../src/modules/seat/seat.group-commit.js';
 import { createSeatModel, type MarkSeatsResult } from '../../../src/modules/seat/seat.model.js';
+import { parseStreamNotification } from '../../../src/modules/seat/seat.stream.js';
 import { createTestDatabase, quietLogger, type TestDatabase } from '../../support/database.js';
 
 describe('GroupCommit queue', () => {
@@ -166,10 +167,15 @@ describe('mark_seats: a batch keeps every change its own', () => {
     );
     const statuses = await database.sql<{ id: number; status: string }>(`SELECT id, status FROM seat WHERE hall_id = $1 ORDER BY id`, [a.id]);
     assert.deepEqual(statuses.map((s) => s.status), ['OCCUPIED', 'MAINTENANCE', 'OCCUPIED']);
-    // One notification per changed hall, carrying its last version, after the commit.
+    // One notification per changed hall, carrying its last version and what the call
+    // committed to it, after the commit.
     const deadline = Date.now() + 2_000;
     while (notifications.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-    assert.deepEqual(notifications.sort(), [`${a.id}:2`, `${b.id}:1`].sort());
+    const parsed = notifications.map((payload) => parseStreamNotification(payload)!).sort((x, y) => x.key.localeCompare(y.key));
+    assert.deepEqual(parsed.map(({ key, version }) => `${key}:${version}`), [`hall:${a.id}:2`, `hall:${b.id}:1`].sort());
+    const carried = (key: string) => parsed.find((n) => n.key === key)?.changes?.map((c) => [c.version, c.seats.map((seat) => [seat.id, seat.status])]);
+    assert.deepEqual(carried(`hall:${a.id}`), [[1, [[a1, 'OCCUPIED']]], [2, [[a2, 'MAINTENANCE'], [a3, 'OCCUPIED']]]]);
+    assert.deepEqual(carried(`hall:${b.id}`), [[1, [[b.seats[1], 'OCCUPIED']]]]);
   });
 
   it('writes the other changes of a batch in which one fails in the database', async () => {

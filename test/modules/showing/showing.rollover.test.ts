@@ -116,6 +116,41 @@ describe('showings: the hall follows the clock', () => {
     }
   });
 
+  it('loads the next showing\'s seat map a few seconds before the boundary, so the rollover reads nothing', async () => {
+    const h = await newHall('Prefetch');
+    const [, b] = (
+      await client.call('showing.bulk_create', {
+        hall_id: h.id,
+        showings: [
+          { title: 'Now', starts_at: at(-10), ends_at: at(10) },
+          { title: 'Next', starts_at: at(10), ends_at: at(100) },
+        ],
+      })
+    ).showings;
+    const metric = async (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]);
+    const viewer = await TestClient.connect(server.wsUrl);
+    try {
+      await viewer.request('hall.subscribe', { id: h.id }, 'pre');
+      const loaded = await metric('seats_sync_hall_store_halls');
+      clock.advanceTo(Date.parse(b.starts_at) - 6_000);
+      await client.call('cinemas.get_cinemas');
+      assert.equal(await metric('seats_sync_hall_store_halls'), loaded, 'not loaded 6 s before');
+      clock.advanceTo(Date.parse(b.starts_at) - 4_000);
+      const deadline = Date.now() + 5_000;
+      while ((await metric('seats_sync_hall_store_halls')) === loaded) {
+        assert.ok(Date.now() < deadline, 'the next showing was loaded ahead of its boundary');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.equal(await metric('seats_sync_hall_store_halls'), loaded + 1);
+      clock.advanceTo(Date.parse(b.starts_at));
+      const rolled = await viewer.waitFor((f) => f.eid === 'pre' && f.status === 'snapshot' && f.data.reason === 'rollover', 'rollover');
+      assert.equal(rolled.data.showing.id, b.id);
+      assert.equal(await metric('seats_sync_hall_store_halls'), loaded + 1, 'the rollover loaded nothing more');
+    } finally {
+      await viewer.close();
+    }
+  });
+
   it('shows the next showing from its lead time when nothing runs', async () => {
     const h = await newHall('Lead time');
     const created = await client.call('showing.create', { hall_id: h.id, title: 'Soon', starts_at: at(20), ends_at: at(60) });

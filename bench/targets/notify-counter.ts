@@ -9,7 +9,7 @@ import { CHANNELS } from '../../src/core/bus/bus.js';
 export interface NotifyCount {
   /** Notifications received on the hall channel. */
   total: number;
-  /** Distinct payloads among them ('<hall>:<version>', 'showing:<id>:<version>'): fewer than total means one change announced twice. */
+  /** Distinct hints among them ('<hall>:<version>', 'showing:<id>:<version>'): fewer than total means one change announced twice. */
   distinct: number;
 }
 
@@ -21,7 +21,8 @@ export class NotifyCounter {
     client.on('notification', (message) => {
       if (message.channel !== CHANNELS.hallChanged) return;
       this.total++;
-      this.payloads.add(message.payload ?? '');
+      // The hint alone: a notification may carry the changes after a space.
+      this.payloads.add((message.payload ?? '').split(' ', 1)[0] as string);
     });
   }
 

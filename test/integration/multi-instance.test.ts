@@ -8,6 +8,7 @@ import pg from 'pg';
 import { userWithRole } from '../support/auth.js';
 import { createTestDatabase } from '../support/database.js';
 import { firstHall, flipped, type HallSnapshot } from '../support/halls.js';
+import { metricValue } from '../support/metrics.js';
 import { spawnServer, startTestServer, type ServerProcess, type TestDatabaseHandle, type TestServer } from '../support/server.js';
 import { TestClient } from '../support/ws-client.js';
 
@@ -63,7 +64,7 @@ describe('several instances on one PostgreSQL', { skip: onPostgres ? false : 'ne
   });
 
   it('applies A\'s changes on B from the notification alone, and reads the log for a change too big to carry', async () => {
-    const catchUps = async () => Number(/^seats_sync_catch_ups_total (\d+)/m.exec(await (await fetch(`${b.url}/metrics`)).text())?.[1]);
+    const catchUps = () => metricValue(b.url, 'seats_sync_catch_ups_total');
     const onB = await TestClient.connect(b.wsUrl);
     await onB.request('hall.subscribe', { id: hall.id }, 'n1');
     // Settle first: loading the hall on B reads the log once.

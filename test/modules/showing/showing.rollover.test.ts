@@ -8,6 +8,7 @@ import { userWithRole, type EnrolledUser } from '../../support/auth.js';
 import { createTestDatabase } from '../../support/database.js';
 import type { HallSnapshot } from '../../support/halls.js';
 import { ManualClock } from '../../support/manual-clock.js';
+import { metricValue } from '../../support/metrics.js';
 import { startTestServer, type TestDatabaseHandle, type TestServer } from '../../support/server.js';
 import { zoneAwayFromMidnight } from '../../support/time-zone.js';
 import { TestClient } from '../../support/ws-client.js';
@@ -127,7 +128,7 @@ describe('showings: the hall follows the clock', () => {
         ],
       })
     ).showings;
-    const metric = async (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]);
+    const metric = (name: string) => metricValue(server.url, name);
     const viewer = await TestClient.connect(server.wsUrl);
     try {
       await viewer.request('hall.subscribe', { id: h.id }, 'pre');

@@ -2,7 +2,11 @@
 // JavaScript file, dist/server.js, and the command lines (scripts/user.ts, scripts/api-key.ts)
 // into dist/user.js and dist/api-key.js, which the production image runs without sources or a TypeScript loader, so `npm start` does not compile TypeScript on every
 // start: under tsx that took ~1.5-3 s of a cold start (docs/performance.md, scenario 5).
-// Packages stay in node_modules (`packages: 'external'`): they are JavaScript already.
+// Most packages stay in node_modules: they are JavaScript already, and PGlite and Prisma
+// find their WebAssembly next to their own files. The pure-JavaScript packages every start
+// loads (BUNDLED) go into the bundle: resolving and loading their ~300 files one by one
+// (package.json reads, the CommonJS loader, the ESM wrapper of each) cost ~0.2 s of CPU
+// of each start on this box.
 // Plain JavaScript, not TypeScript: scripts/start.mjs runs it before any loader exists.
 // `node scripts/build-server.mjs` builds; postinstall and scripts/start.mjs call it too.
 import { mkdirSync, readdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -11,7 +15,22 @@ import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SERVER_BUNDLE = join(PROJECT_ROOT, 'dist', 'server.js');
-const SOURCES = [join(PROJECT_ROOT, 'src'), join(PROJECT_ROOT, 'scripts/user.ts'), join(PROJECT_ROOT, 'scripts/api-key.ts'), join(PROJECT_ROOT, 'scripts/admin-command.ts'), join(PROJECT_ROOT, 'tsconfig.json'), fileURLToPath(import.meta.url)];
+/** Loaded by every start, plain JavaScript, no files of their own read at run time. */
+const BUNDLED = new Set(['express', 'zod', 'winston', 'prom-client', 'ws', 'jsonwebtoken', 'otplib', 'cookie', 'cookie-parser', 'cors', 'proxy-addr']);
+
+/** Every other package, and any package's dynamic `import()` (loaded on first use), stays in node_modules. */
+const externalPackages = {
+  name: 'external-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      const name = args.path.split('/').slice(0, args.path.startsWith('@') ? 2 : 1).join('/');
+      if (args.path.startsWith('node:') || args.kind === 'dynamic-import' || !BUNDLED.has(name)) return { path: args.path, external: true };
+      return undefined;
+    });
+  },
+};
+
+const SOURCES = [join(PROJECT_ROOT, 'package-lock.json'), join(PROJECT_ROOT, 'src'), join(PROJECT_ROOT, 'scripts/user.ts'), join(PROJECT_ROOT, 'scripts/api-key.ts'), join(PROJECT_ROOT, 'scripts/admin-command.ts'), join(PROJECT_ROOT, 'tsconfig.json'), fileURLToPath(import.meta.url)];
 
 /** Newest modification time among the bundle's inputs: a few ms for ~100 files. */
 function newestSourceMtime() {
@@ -58,7 +77,10 @@ export async function buildServer() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    plugins: [externalPackages],
+    // The bundled CommonJS packages `require` Node's modules (and try optional packages,
+    // e.g. ws's bufferutil), which an ES module has no `require` for.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     // Stack traces keep our names; `NODE_OPTIONS=--enable-source-maps` maps them to src/.
     sourcemap: 'linked',
     write: false,

@@ -3,7 +3,7 @@
 // ~5 ms, cannot be reused, and everything notified while it is down is lost; so on any
 // loss we make a new client, LISTEN again, and tell listeners to catch up from the rows.
 // A periodic `SELECT 1` catches silent network drops that TCP would take minutes to see.
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '../logger.js';
 import type { ChangeBus, NotificationHandler } from './bus.js';
 
@@ -24,21 +24,23 @@ export class PostgresBus implements ChangeBus {
   private healthTimer: NodeJS.Timeout | undefined;
   private connecting: Promise<void> | null = null;
   private checking = false;
-  private readonly notifier: pg.Pool;
+  /** Both set by start(): `pg` is imported only in server mode (an embedded start never loads it, ~0.1 s). */
+  private driver: typeof pg | undefined;
+  private notifier: pg.Pool | undefined;
 
   constructor(
     private readonly connectionString: string,
     private readonly logger: Logger,
-  ) {
-    this.notifier = new pg.Pool({ connectionString, max: 1 });
-    this.notifier.on('error', (error) => logger.warn('notify pool error', { error: error.message }));
-  }
+  ) {}
 
   get listening(): boolean {
     return this.up;
   }
 
   async start(): Promise<void> {
+    this.driver = (await import('pg')).default;
+    this.notifier = new this.driver.Pool({ connectionString: this.connectionString, max: 1 });
+    this.notifier.on('error', (error) => this.logger.warn('notify pool error', { error: error.message }));
     await this.connect();
     this.up = true;
     this.healthTimer = setInterval(() => void this.checkHealth(), HEALTH_CHECK_MS);
@@ -52,10 +54,11 @@ export class PostgresBus implements ChangeBus {
       return;
     }
     this.handlers.set(channel, [handler]);
-    if (this.client) await this.client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    if (this.client) await this.client.query(`LISTEN ${this.pg().escapeIdentifier(channel)}`);
   }
 
   async notify(channel: string, payload: string): Promise<void> {
+    if (!this.notifier) throw new Error('the change bus is not started');
     await this.notifier.query('SELECT pg_notify($1, $2)', [channel, payload]);
   }
 
@@ -69,7 +72,7 @@ export class PostgresBus implements ChangeBus {
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => undefined);
-    await this.notifier.end();
+    await this.notifier?.end();
   }
 
   private connect(): Promise<void> {
@@ -81,6 +84,7 @@ export class PostgresBus implements ChangeBus {
 
   private async openClient(): Promise<void> {
     // Named so operators (and the test that kills it) can find it in pg_stat_activity.
+    const pg = this.pg();
     const client = new pg.Client({
       connectionString: this.connectionString,
       keepAlive: true,
@@ -107,6 +111,11 @@ export class PostgresBus implements ChangeBus {
     }
     this.client = client;
     this.attempts = 0;
+  }
+
+  private pg(): typeof pg {
+    if (!this.driver) throw new Error('the change bus is not started');
+    return this.driver;
   }
 
   private lost(client: pg.Client): void {

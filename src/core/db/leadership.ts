@@ -7,7 +7,7 @@
 // A deposed leader may still finish the batch it was sending: consumers only ever raise
 // cursors and resend whole versions, so the worst case is a version sent twice, with the
 // same number.
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '../logger.js';
 
 export interface Leadership {
@@ -52,6 +52,8 @@ export function advisoryLeadership(options: { connectionString: string; lock: nu
   async function tick(): Promise<void> {
     try {
       if (!client) {
+        // Imported here: only a server-mode start leads through a lock, and an embedded one never loads `pg`.
+        const { default: pg } = await import('pg');
         const fresh = new pg.Client({
           connectionString: options.connectionString,
           keepAlive: true,

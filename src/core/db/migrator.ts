@@ -4,7 +4,6 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { DiagnoseMigrationHistoryOutput } from '@prisma/schema-engine-wasm/schema_engine_bg';
-import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { DatabaseNewerThanCodeError, MigrationHistoryDivergedError } from './errors.js';
 import { migrationsAreCurrent, type QueryRows } from './migrations-current.js';
@@ -28,7 +27,7 @@ async function withMigrationEngine<T>(target: MigrationTarget, options: Migrator
     const factory = pgliteMigrationFactory(target.pglite, () => openBlankPGlite(options.cacheDir ?? DEFAULT_CACHE_DIR));
     return withSchemaEngine(factory, options.logger, work);
   }
-  const connection = connectPostgresForMigrations(target.connectionString);
+  const connection = await connectPostgresForMigrations(target.connectionString);
   try {
     return await withSchemaEngine(connection.factory, options.logger, work);
   } finally {
@@ -39,6 +38,8 @@ async function withMigrationEngine<T>(target: MigrationTarget, options: Migrator
 function queryRowsOn(target: MigrationTarget): QueryRows {
   if (target.kind === 'pglite') return async (sql) => (await target.pglite.query<Record<string, unknown>>(sql)).rows;
   return async (sql) => {
+    // Server mode only: an embedded start never loads `pg`.
+    const { default: pg } = await import('pg');
     const client = new pg.Client({ connectionString: target.connectionString });
     await client.connect();
     try {

@@ -3,9 +3,9 @@
 // Used only for migrations, on a pool of its own: the engine takes a session advisory lock
 // it never releases, so the pool must end when the engine is done.
 import { randomUUID } from 'node:crypto';
-import { PrismaPg } from '@prisma/adapter-pg';
+import type { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import pg from 'pg';
+import type pg from 'pg';
 import { withDatabase } from './connection-string.js';
 
 const CHAR_OID = 18;
@@ -46,8 +46,8 @@ function runScriptAsOneQuery(adapter: SqlDriverAdapter): SqlDriverAdapter {
 }
 
 /** adapter-pg brings its own copy of @types/pg (8.23 against our 8.15); the runtime `pg` is one. */
-function adapterOn(pool: pg.Pool): PrismaPg {
-  return new PrismaPg(pool as unknown as ConstructorParameters<typeof PrismaPg>[0]);
+function adapterOn(Adapter: typeof PrismaPg, pool: pg.Pool): PrismaPg {
+  return new Adapter(pool as unknown as ConstructorParameters<typeof PrismaPg>[0]);
 }
 
 export interface PostgresMigrationConnection {
@@ -56,7 +56,9 @@ export interface PostgresMigrationConnection {
   close(): Promise<void>;
 }
 
-export function connectPostgresForMigrations(connectionString: string): PostgresMigrationConnection {
+export async function connectPostgresForMigrations(connectionString: string): Promise<PostgresMigrationConnection> {
+  // Imported here, not at the top: an embedded (PGlite) start never loads them (~0.1-0.15 s).
+  const [{ default: pg }, { PrismaPg }] = await Promise.all([import('pg'), import('@prisma/adapter-pg')]);
   const pool = readCharAsText(new pg.Pool({ connectionString }));
   const shadows = new Map<string, pg.Pool>();
 
@@ -72,7 +74,7 @@ export function connectPostgresForMigrations(connectionString: string): Postgres
     provider: 'postgres',
     adapterName: '@prisma/adapter-pg',
     async connect(): Promise<SqlDriverAdapter> {
-      return runScriptAsOneQuery(await adapterOn(pool).connect());
+      return runScriptAsOneQuery(await adapterOn(PrismaPg, pool).connect());
     },
     /**
      * Defect 3: adapter-pg's own shadow database points its pool at the main database
@@ -86,7 +88,7 @@ export function connectPostgresForMigrations(connectionString: string): Postgres
       await pool.query(`CREATE DATABASE "${database}"`);
       const shadowPool = readCharAsText(new pg.Pool({ connectionString: withDatabase(connectionString, database) }));
       shadows.set(database, shadowPool);
-      const adapter = runScriptAsOneQuery(await adapterOn(shadowPool).connect());
+      const adapter = runScriptAsOneQuery(await adapterOn(PrismaPg, shadowPool).connect());
       adapter.dispose = () => dropShadow(database);
       return adapter;
     },

@@ -8,7 +8,7 @@
 // - two engine calls in flight at once throw an uncaught error that kills the process
 //   (not a rejection), so every session runs behind one process-wide queue.
 import { readFile } from 'node:fs/promises';
-import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { Logger } from '../logger.js';
 
@@ -50,6 +50,8 @@ export function withSchemaEngine<T>(
   const session = queue.then(async () => {
     loading ??= instantiate();
     const glue = await loading;
+    // Like the engine, only when a migration step runs (not on a start with nothing to migrate).
+    const { bindMigrationAwareSqlAdapterFactory } = await import('@prisma/driver-adapter-utils');
     const engine = await glue.SchemaEngine.new(
       { datamodels: undefined },
       (line: string) => logger?.debug('schema engine', { line }),

@@ -9,7 +9,7 @@ import type { Logger } from '../../core/logger.js';
 import type { MessageHandler } from '../../core/protocol/handler.js';
 import { createCursors } from './cursors.js';
 import { advisoryLeadership, alwaysLeading, LOCKS, type Leadership } from '../../core/db/leadership.js';
-import { MqttBridge } from './mqtt-bridge.js';
+import { startMqttBridge, type MqttBridge } from './mqtt-bridge.js';
 import { createStreamSource, WAKE_CHANNELS } from './stream-source.js';
 import type { Clock } from '../../core/clock.js';
 import { WebhookDeliverer } from './webhook-deliverer.js';
@@ -69,7 +69,7 @@ export async function startOutbound({ database, bus, config, logger: parent, clo
   const mqttLead = outbound.mqtt.url ? lead('mqtt') : undefined;
   const mqtt =
     outbound.mqtt.url && mqttLead
-      ? new MqttBridge({ url: outbound.mqtt.url, topicPrefix: outbound.mqtt.topicPrefix, clientId: outbound.mqtt.clientId, source, cursors, leadership: mqttLead, sweepMs: outbound.sweepMs, logger, currentShowing })
+      ? await startMqttBridge({ url: outbound.mqtt.url, topicPrefix: outbound.mqtt.topicPrefix, clientId: outbound.mqtt.clientId, source, cursors, leadership: mqttLead, sweepMs: outbound.sweepMs, logger, currentShowing })
       : undefined;
 
   const committed = () => {

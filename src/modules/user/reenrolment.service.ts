@@ -9,7 +9,6 @@
 // An admin's link also drops the recovery codes (they may be lost with the phone); a
 // recovery-code start keeps the unspent ones, so an interrupted re-enrolment can be
 // started again. Nothing secret is ever logged.
-import QRCode from 'qrcode';
 import type { Config } from '../../core/config.js';
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
@@ -31,6 +30,7 @@ import { signSessionToken } from './session-token.js';
 import { createTotpSecret, matchTotpStep, totpUri } from './totp.js';
 import type { UserModel, UserRow } from './user.model.js';
 import type { SignedIn } from './user.service.js';
+import { qrDataUrl } from './qr-code.js';
 
 export interface ReenrolmentDeps {
   model: UserModel;
@@ -113,7 +113,7 @@ export function createReenrolment(deps: ReenrolmentDeps) {
         throw new AppError('InvalidLink', 'this link is unknown, used, replaced or expired');
       }
       const qrUrl = totpUri(user.username, secret);
-      return { username: user.username, qr_url: qrUrl, qr: await QRCode.toDataURL(qrUrl) };
+      return { username: user.username, qr_url: qrUrl, qr: await qrDataUrl(qrUrl) };
     },
 
     /** Proves the scanned secret with a code: the link is spent, the user signed in. */

@@ -9,7 +9,6 @@
 // enrolment, nor lock the name's later logins.
 //
 // Nothing secret (TOTP secret, code, recovery code, token) is ever passed to the logger.
-import QRCode from 'qrcode';
 import type { Config } from '../../core/config.js';
 import { AppError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
@@ -27,6 +26,7 @@ import { signSessionToken, verifySessionToken } from './session-token.js';
 import { createTotpSecret, matchTotpStep, totpUri } from './totp.js';
 import type { UserModel, UserRow } from './user.model.js';
 import { userStatus, type AuthStartReply, type UserStatus } from './user.types.js';
+import { qrDataUrl } from './qr-code.js';
 
 /** A pending registration can be finished (on any instance) for this long. */
 export const REGISTRATION_TTL_SECONDS = 10 * 60;
@@ -112,7 +112,7 @@ export function createUserService(deps: UserServiceDeps) {
       }
       logger.info('registration started', { user: username });
       const qrUrl = totpUri(username, secret);
-      return { reply: { status: 'candidate', username, qr_url: qrUrl, qr: await QRCode.toDataURL(qrUrl) }, registrationNonce };
+      return { reply: { status: 'candidate', username, qr_url: qrUrl, qr: await qrDataUrl(qrUrl) }, registrationNonce };
     },
 
     /** `setupToken`: the first admin's setup link (first-admin.ts); the new user is then admin. */

@@ -24,11 +24,11 @@ const WINDOW_BEFORE_MS = 1_000;
 const WINDOW_AFTER_MS = 2_000;
 /**
  * T is set once everything else is ready; before it only the showings are moved (one
- * showing.update per hall, ~30 ms each on PGlite, none loads a map or pushes anything).
+ * showing.update per hall, 30-60 ms each on PGlite here, none loads a map or pushes anything).
  * Generous, as the machine is shared: `spareS` reports what was left.
  */
-const MOVE_BASE_MS = 2_000;
-const MOVE_PER_HALL_MS = 30;
+const MOVE_BASE_MS = 3_000;
+const MOVE_PER_HALL_MS = 40;
 /** Server CPU is read over [T - CPU_BEFORE_MS, T + CPU_AFTER_MS]. */
 const CPU_BEFORE_MS = 500;
 const CPU_AFTER_MS = 1_500;

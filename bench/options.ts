@@ -2,7 +2,7 @@
 // shrinks every scenario to ~1,000 sockets and a few seconds, for CI (correctness only).
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['fanout', 'halls', 'connections', 'writes', 'cold-start', 'box-office', 'instances'] as const;
+export const SCENARIOS = ['fanout', 'halls', 'connections', 'writes', 'cold-start', 'box-office', 'instances', 'rollover'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 export const TARGET_KINDS = ['raw', 'socketio', 'seats'] as const;
 
@@ -19,6 +19,8 @@ export interface BenchOptions {
   hallSubscribers: number;
   halls: number;
   hallRate: number;
+  /** Rollover scenario: subscribers spread over `halls` halls that all roll over at once. */
+  rolloverSubscribers: number;
   /** Scenario 3: idle authenticated sockets. */
   connections: number;
   durationS: number;
@@ -36,13 +38,13 @@ export interface BenchOptions {
   databaseUrl: string | undefined;
 }
 
-const USAGE = `npm run bench -- [--smoke] [--scenario fanout,halls,connections,writes,cold-start,box-office,instances]
+const USAGE = `npm run bench -- [--smoke] [--scenario fanout,halls,connections,writes,cold-start,box-office,instances,rollover]
   [--targets raw,socketio,seats] [--reps 5] [--subscribers 10000] [--rate 10] [--hall-subscribers 20000]
   [--halls 200] [--hall-rate 200] [--connections 20000] [--duration 30] [--write-duration 10]
   [--writers 10] [--instances 3] [--instance-subscribers 8000] [--instance-duration 8]
-  [--loaders 2] [--name bench] [--profile]
-Scenario 4 (writes) runs on PostgreSQL when BENCH_DATABASE_URL is set (a fresh database is
-created on that server and dropped after), else on PGlite. The instances scenario runs
+  [--rollover-subscribers 10000] [--loaders 2] [--name bench] [--profile]
+Scenarios 4 (writes) and rollover run on PostgreSQL when BENCH_DATABASE_URL is set (a fresh
+database is created on that server and dropped after), else on PGlite. The instances scenario runs
 only with BENCH_DATABASE_URL (several processes share one database) and is skipped without.`;
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -58,6 +60,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'hall-subscribers': { type: 'string' },
       halls: { type: 'string' },
       'hall-rate': { type: 'string' },
+      'rollover-subscribers': { type: 'string' },
       connections: { type: 'string' },
       duration: { type: 'string' },
       'write-duration': { type: 'string' },
@@ -92,6 +95,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     // The smoke run checks correctness only: 50 halls prepare four times faster than 200.
     halls: number(values.halls, 200, 50),
     hallRate: number(values['hall-rate'], 200, 200),
+    rolloverSubscribers: number(values['rollover-subscribers'], 10_000, 1_000),
     connections: number(values.connections, 20_000, 1_000),
     durationS: number(values.duration, 30, 3),
     writeDurationS: number(values['write-duration'], 10, 3),

@@ -1,7 +1,8 @@
-// `npm run bench`: the five scenarios of issue 8, each against raw ws, Socket.IO and our
-// server in one run; prints Markdown tables and writes bench/results/<name>.json. Exits
-// non-zero when any subscriber missed, duplicated or reordered a version, or a socket
-// was not served (CI runs `--smoke`, where that is all that is checked).
+// `npm run bench`: the scenarios of issues 8 and 19, each against raw ws, Socket.IO and
+// our server in one run (instances and rollover on ours alone); prints Markdown tables and writes
+// bench/results/<name>.json. Exits non-zero when any subscriber missed, duplicated or
+// reordered a version, or a socket was not served (CI runs `--smoke`, where that is all
+// that is checked).
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { connectionsScenario } from './scenarios/connections.js';
 import { instancesScenario } from './scenarios/instances.js';
 import { fanoutScenario } from './scenarios/fanout.js';
 import { manyHallsScenario } from './scenarios/many-halls.js';
+import { rolloverScenario } from './scenarios/rollover.js';
 import { runScenario, type ScenarioResult, type ScenarioSpec } from './scenarios/scenario.js';
 import { WRITES_VARIANTS, writesId, writesScenario } from './scenarios/writes.js';
 import { baselineTarget } from './targets/baseline-target.js';
@@ -63,7 +65,8 @@ async function main(): Promise<number> {
         const fixture = await postgresFixture();
         return [seatsInstancesTarget(fixture, 1), seatsInstancesTarget(fixture, options.instances)];
       }
-      return [await (id === 'writes' ? writeStore() : pglite())];
+      // The two database-bound scenarios follow BENCH_DATABASE_URL.
+      return [await (id === 'writes' || id === 'rollover' ? writeStore() : pglite())];
     };
     const profileDir = (id: string) => (options.profile ? join(repoRoot, 'bench/results/profiles', id) : undefined);
 
@@ -106,7 +109,7 @@ async function main(): Promise<number> {
   return 0;
 }
 
-/** seatsOnly: the baselines do not run (several instances of our server on one database). */
+/** seatsOnly: the baselines do not run (several instances of our server on one database; showings). */
 function plan(id: ScenarioId, options: BenchOptions, ours: Target[], profileDir: (id: string) => string | undefined): { spec: ScenarioSpec; targets: Target[]; seatsOnly?: boolean }[] {
   switch (id) {
     case 'fanout':
@@ -125,6 +128,8 @@ function plan(id: ScenarioId, options: BenchOptions, ours: Target[], profileDir:
       return [{ spec: coldStartScenario(profileDir('cold-start')), targets: ours.flatMap((t) => [t, onNewStore(t)]) }];
     case 'instances':
       return [{ spec: instancesScenario(options, profileDir('instances')), targets: ours, seatsOnly: true }];
+    case 'rollover':
+      return [{ spec: rolloverScenario(options, options.databaseUrl ? 'PostgreSQL' : 'PGlite', profileDir('rollover')), targets: ours, seatsOnly: true }];
     case 'box-office':
       return [];
   }

@@ -22,10 +22,18 @@ export interface OpenCommand {
   concurrency: number;
 }
 
+/** A hall's seat map: its own (showing null) or one showing's; each has its own versions. */
+export type MapRef = [hall: number, showing: number | null];
+
 export interface FinishCommand {
   cmd: 'finish';
-  /** [hall, last committed version]: every subscriber of the hall must reach it. */
-  finals: [number, number][];
+  /** [hall, showing, last committed version]: every subscriber showing that map must reach it. */
+  finals: [number, number | null, number][];
+  /**
+   * [hall, showing]: the map every subscriber of the hall must show by now (rollover
+   * scenario); a subscriber still on another one is unserved. Absent: no such check.
+   */
+  maps?: MapRef[];
   timeoutMs: number;
 }
 
@@ -41,8 +49,11 @@ export interface OpenedReport {
   authenticated?: boolean;
 }
 
-/** Receipts of one version in one loader: [hall, version, count, firstAt, lastAt]. */
-export type VersionReceipts = [number, number, number, number, number];
+/** Receipts of one version of one map in one loader: [hall, version, count, firstAt, lastAt, showing]. */
+export type VersionReceipts = [number, number, number, number, number, number | null];
+
+/** A `snapshot` push with reason "rollover": [hall, the showing it moved to (null: its own map), receivedAt]. */
+export type RolloverReceipt = [number, number | null, number];
 
 export interface ResultReport {
   msg: 'result';
@@ -52,6 +63,8 @@ export interface ResultReport {
   gaps: number;
   /** A version at or below one already seen (duplicate or reordered). */
   stale: number;
+  /** An update of a map other than the one the subscription shows (after a rollover: the old one). */
+  foreign: number;
   /** An update before the subscription's snapshot. */
   early: number;
   /** Subscribers that never reached the final version of their hall. */
@@ -59,6 +72,7 @@ export interface ResultReport {
   /** Sockets closed by the server during the run. */
   closed: number;
   versions: VersionReceipts[];
+  rollovers: RolloverReceipt[];
 }
 
 /** Sent once the process listens for commands: IPC messages sent before that are lost. */
@@ -81,8 +95,8 @@ export interface WriterPlan {
 
 export type WriterCommand = { cmd: 'prepare'; plan: WriterPlan } | { cmd: 'go' };
 
-/** One committed change: [hall, version, sentAt, repliedAt, seats changed]. */
-export type Commit = [number, number, number, number, number];
+/** One committed change: [hall, version, sentAt, repliedAt, seats changed, showing (null: the hall's own map)]. */
+export type Commit = [number, number, number, number, number, number | null];
 
 export type WriterReport =
   | HelloReport

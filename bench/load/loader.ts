@@ -39,13 +39,15 @@ async function open(command: OpenCommand): Promise<void> {
   report({ msg: 'opened', opened, failed: failures.length, failures: [...new Set(failures)].slice(0, 5), authenticated });
 }
 
-/** Waits (bounded) until every subscriber has the final version of its hall, then reports. */
+/** Waits (bounded) until every subscriber shows the expected map at its final version, then reports. */
 async function finish(command: FinishCommand): Promise<void> {
-  const finals = new Map(command.finals);
-  const behind = () => tracks.filter((track) => track.version < (finals.get(track.hall) ?? 0)).length;
+  const finals = new Map(command.finals.map(([hall, showing, version]) => [`${hall}:${showing}`, version]));
+  const maps = command.maps ? new Map(command.maps) : undefined;
+  const onMap = (track: VersionTrack) => maps === undefined || !maps.has(track.hall) || maps.get(track.hall) === track.showing;
+  const behind = () => tracks.filter((track) => !onMap(track) || track.version < (finals.get(`${track.hall}:${track.showing}`) ?? 0)).length;
   const deadline = Date.now() + command.timeoutMs;
   while (behind() > 0 && Date.now() < deadline) await sleep(50);
-  report({ msg: 'result', ...ledger.counters, unserved: behind(), versions: ledger.all() });
+  report({ msg: 'result', ...ledger.counters, unserved: behind(), versions: ledger.all(), rollovers: ledger.rollovers });
 }
 
 process.on('message', (command: LoaderCommand) => {

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { OWN_SUBPROTOCOL } from '../../src/core/protocol/dialect.js';
 import { wallMs } from '../clock.js';
 import type { Endpoint } from './ipc.js';
-import { scanUpdate, updateRange, type ReceiptLedger, VersionTrack } from './version-track.js';
+import { scanSnapshot, scanUpdate, updateRange, type ReceiptLedger, VersionTrack } from './version-track.js';
 
 const OPEN_TIMEOUT_MS = 30_000;
 
@@ -63,18 +63,21 @@ function openWs(endpoint: Endpoint, hall: number | null, ledger: ReceiptLedger):
       if (track === null) return;
       const range = scanUpdate(raw);
       if (range !== null) {
-        track.update(range[0], range[1], at);
+        track.update(range[0], range[1], at, range[2]);
         return;
       }
-      const frame = JSON.parse(raw.toString()) as Frame;
-      if (frame.status === 'snapshot' && frame.data) {
-        track.snapshot(frame.data.version);
+      const snapshot = scanSnapshot(raw);
+      if (snapshot !== null) {
+        track.snapshot(snapshot.version, snapshot.showing, snapshot.rollover ? at : undefined);
         if (!served) {
           served = true;
           clearTimeout(timer);
           resolve(track);
         }
-      } else if (frame.status === 'error') {
+        return;
+      }
+      const frame = JSON.parse(raw.toString()) as Frame;
+      if (frame.status === 'error') {
         fail(`${frame.error}: ${frame.data?.message ?? ''}`);
       }
     });

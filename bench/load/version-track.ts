@@ -1,11 +1,13 @@
-// The correctness check every subscriber runs: versions of its hall arrive exactly once
-// and in order. Also the per-version receipt times the coordinator turns into latency.
-import type { VersionReceipts } from './ipc.js';
+// The correctness check every subscriber runs: versions of the map its hall shows arrive
+// exactly once and in order (a rollover snapshot starts the new map's sequence). Also the
+// per-version receipt times the coordinator turns into latency.
+import type { RolloverReceipt, VersionReceipts } from './ipc.js';
 
 export interface Counters {
   deliveries: number;
   gaps: number;
   stale: number;
+  foreign: number;
   early: number;
   closed: number;
 }
@@ -20,8 +22,13 @@ export function updateRange(data: { version: number; from_version?: number }): [
 }
 
 const UPDATE_MARK = Buffer.from('"status":"update"');
+const SNAPSHOT_MARK = Buffer.from('"status":"snapshot"');
 const VERSION_KEY = Buffer.from('"version":');
 const FROM_VERSION_KEY = Buffer.from('"from_version":');
+const SHOWING_ID_KEY = Buffer.from('"showing_id":');
+const SHOWING_KEY = Buffer.from('"showing":');
+const ID_KEY = Buffer.from('"id":');
+const ROLLOVER_MARK = Buffer.from('"reason":"rollover"');
 
 /**
  * updateRange straight from the frame's bytes, or null when it is not an update. At
@@ -30,11 +37,40 @@ const FROM_VERSION_KEY = Buffer.from('"from_version":');
  * frequent frame) are scanned: the envelope's status precedes `data`, and the hall's
  * `version` is the first key of that name (a seat's fields have none).
  */
-export function scanUpdate(frame: Buffer): [from: number, to: number] | null {
+export function scanUpdate(frame: Buffer): [from: number, to: number, showing: number | null] | null {
   if (frame.indexOf(UPDATE_MARK) < 0) return null;
   const to = readInt(frame, frame.indexOf(VERSION_KEY), VERSION_KEY.length);
   const fromAt = frame.indexOf(FROM_VERSION_KEY);
-  return [fromAt < 0 ? to : readInt(frame, fromAt, FROM_VERSION_KEY.length), to];
+  // Our server names the map (`showing_id`, null for the hall's own); the baselines do not.
+  const showingAt = frame.indexOf(SHOWING_ID_KEY);
+  const showing = showingAt < 0 ? null : readId(frame, showingAt, SHOWING_ID_KEY.length);
+  return [fromAt < 0 ? to : readInt(frame, fromAt, FROM_VERSION_KEY.length), to, showing];
+}
+
+export interface ScannedSnapshot {
+  version: number;
+  showing: number | null;
+  rollover: boolean;
+}
+
+/**
+ * A `snapshot` push of our server, scanned like an update: a rollover sends one of a
+ * whole hall (~30 KB) to every subscriber at once, and parsing 10,000 of them would
+ * delay the receipts that follow. The hall's `version` is the first key of that name,
+ * `showing` is null or an object whose first key is its `id`, and only pushes carry a
+ * `reason`. Null when the frame is not a snapshot.
+ */
+export function scanSnapshot(frame: Buffer): ScannedSnapshot | null {
+  if (frame.indexOf(SNAPSHOT_MARK) < 0) return null;
+  const version = readInt(frame, frame.indexOf(VERSION_KEY), VERSION_KEY.length);
+  const showingAt = frame.indexOf(SHOWING_KEY);
+  const showing = showingAt < 0 || readId(frame, showingAt, SHOWING_KEY.length) === null ? null : readInt(frame, frame.indexOf(ID_KEY, showingAt), ID_KEY.length);
+  return { version, showing, rollover: frame.lastIndexOf(ROLLOVER_MARK) >= 0 };
+}
+
+/** An id or null after the key at keyAt. */
+function readId(frame: Buffer, keyAt: number, keyLength: number): number | null {
+  return frame[keyAt + keyLength] === 0x6e /* n of null */ ? null : readInt(frame, keyAt, keyLength);
 }
 
 function readInt(frame: Buffer, keyAt: number, keyLength: number): number {
@@ -49,50 +85,74 @@ function readInt(frame: Buffer, keyAt: number, keyLength: number): number {
 }
 
 export class ReceiptLedger {
-  readonly counters: Counters = { deliveries: 0, gaps: 0, stale: 0, early: 0, closed: 0 };
-  private readonly receipts = new Map<number, VersionReceipts>();
+  readonly counters: Counters = { deliveries: 0, gaps: 0, stale: 0, foreign: 0, early: 0, closed: 0 };
+  /** Per map (hall, showing): receipts per version. */
+  private readonly maps = new Map<string, Map<number, VersionReceipts>>();
+  readonly rollovers: RolloverReceipt[] = [];
 
-  record(hall: number, version: number, at: number): void {
-    const key = hall * 1e8 + version;
-    const entry = this.receipts.get(key);
-    if (entry === undefined) {
-      this.receipts.set(key, [hall, version, 1, at, at]);
-      return;
+  /** The receipts of one map; a track keeps it, so recording a delivery is one lookup. */
+  receiptsOf(hall: number, showing: number | null): Map<number, VersionReceipts> {
+    const key = `${hall}:${showing}`;
+    let receipts = this.maps.get(key);
+    if (receipts === undefined) {
+      receipts = new Map();
+      this.maps.set(key, receipts);
     }
-    entry[2]++;
-    if (at < entry[3]) entry[3] = at;
-    if (at > entry[4]) entry[4] = at;
+    return receipts;
   }
 
   all(): VersionReceipts[] {
-    return [...this.receipts.values()];
+    return [...this.maps.values()].flatMap((receipts) => [...receipts.values()]);
   }
 }
 
-/** One subscription's position in its hall's version sequence. */
+/** One subscription's position in the version sequence of the map its hall shows. */
 export class VersionTrack {
   /** -1 until the snapshot (or resume reply) says where the stream starts. */
   version = -1;
+  /** The showing whose map the hall shows (null: its own); set by every snapshot. */
+  showing: number | null = null;
+  private receipts: Map<number, VersionReceipts>;
 
   constructor(
     readonly hall: number,
     private readonly ledger: ReceiptLedger,
-  ) {}
-
-  snapshot(version: number): void {
-    this.version = version;
+  ) {
+    this.receipts = ledger.receiptsOf(hall, null);
   }
 
-  update(from: number, to: number, at: number): void {
+  /** The subscription's first snapshot, or a push: a rollover starts another map's sequence. */
+  snapshot(version: number, showing: number | null = null, rolloverAt?: number): void {
+    this.version = version;
+    if (showing !== this.showing) {
+      this.showing = showing;
+      this.receipts = this.ledger.receiptsOf(this.hall, showing);
+    }
+    if (rolloverAt !== undefined) this.ledger.rollovers.push([this.hall, showing, rolloverAt]);
+  }
+
+  update(from: number, to: number, at: number, showing: number | null = null): void {
     const counters = this.ledger.counters;
     counters.deliveries++;
     if (this.version < 0) {
       counters.early++;
       return;
     }
+    if (showing !== this.showing) {
+      counters.foreign++;
+      return;
+    }
     if (from > this.version + 1) counters.gaps++;
     else if (from <= this.version) counters.stale++;
     if (to > this.version) this.version = to;
-    for (let v = from; v <= to; v++) this.ledger.record(this.hall, v, at);
+    for (let v = from; v <= to; v++) {
+      const entry = this.receipts.get(v);
+      if (entry === undefined) this.receipts.set(v, [this.hall, v, 1, at, at, showing]);
+      else {
+        entry[2]++;
+        if (at < entry[3]) entry[3] = at;
+        if (at > entry[4]) entry[4] = at;
+      }
+    }
   }
 }

@@ -18,6 +18,8 @@ export interface SeatChange {
 
 export interface Committed {
   version: number;
+  /** The map the change went to (our server says; null: the hall's own, and always on the baselines). */
+  showing: number | null;
   sentAt: number;
   repliedAt: number;
 }
@@ -32,7 +34,7 @@ interface Reply {
   eid: string;
   status: string;
   error?: string | null;
-  data: { version?: number; seats?: { id: number; status: SeatStatus }[] } | null;
+  data: { version?: number; showing_id?: number | null; seats?: { id: number; status: SeatStatus }[] } | null;
 }
 
 interface Pending {
@@ -74,7 +76,7 @@ export class WriterConnection {
         ? { hall_id: hall, seat_id: seats[0].id, status: seats[0].status }
         : { hall_id: hall, seats: seats.map((seat) => ({ seat_id: seat.id, status: seat.status })) };
     const { reply, sentAt, repliedAt } = await this.request('hall.update_seat_status', data, hall, seats);
-    return { version: reply.data?.version ?? Number.NaN, sentAt, repliedAt };
+    return { version: reply.data?.version ?? Number.NaN, showing: reply.data?.showing_id ?? null, sentAt, repliedAt };
   }
 
   close(): void {

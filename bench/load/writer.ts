@@ -1,7 +1,7 @@
 // The writer process: staff connections issuing seat changes, either open loop at a fixed
 // rate (fan-out scenarios: the rate is the workload) or closed loop (writes scenario: each
 // connection sends its next change when the previous one is answered, i.e. as fast as the
-// server commits). Reports [hall, version, sentAt, repliedAt, seats] for every committed change.
+// server commits). Reports [hall, version, sentAt, repliedAt, seats, showing] for every committed change.
 import { sleep, wallMs } from '../clock.js';
 import type { Commit, WriterCommand, WriterPlan, WriterReport } from './ipc.js';
 import { SeatCursor } from './seat-cursor.js';
@@ -35,8 +35,8 @@ async function send(c: number, hall: number): Promise<void> {
   const seats = (cursors[c]?.get(hall) as SeatCursor).next(plan.batch);
   inFlight++;
   try {
-    const { version, sentAt, repliedAt } = await (connections[c] as WriterConnection).change(hall, seats);
-    commits.push([hall, version, sentAt, repliedAt, seats.length]);
+    const { version, showing, sentAt, repliedAt } = await (connections[c] as WriterConnection).change(hall, seats);
+    commits.push([hall, version, sentAt, repliedAt, seats.length, showing]);
   } catch (error) {
     const code = error instanceof ChangeRejected ? error.code : String(error);
     errors[code] = (errors[code] ?? 0) + 1;

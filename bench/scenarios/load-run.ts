@@ -3,7 +3,7 @@
 // latency per version, deliveries, server CPU per delivery, RSS per connection, and the
 // correctness counts (gaps, stale, unserved, closed, missing receipts).
 import { sleep } from '../clock.js';
-import type { Commit, LoaderCommand, LoaderReport, ResultReport, WriterCommand, WriterPlan, WriterReport } from '../load/ipc.js';
+import type { Commit, LoaderCommand, LoaderReport, MapRef, ResultReport, RolloverReceipt, WriterCommand, WriterPlan, WriterReport } from '../load/ipc.js';
 import { cpuMs, rssBytes } from '../proc-stats.js';
 import type { RunningTarget } from '../targets/target.js';
 import { ChildLink } from './child-link.js';
@@ -23,6 +23,20 @@ export interface LoadPlan {
   writer?: Omit<WriterPlan, 'endpoint'>;
   /** Time for the server to settle before RSS is read, ms. */
   settleMs: number;
+  /** Runs before any socket opens (the rollover scenario schedules its showings here). */
+  beforeOpen?(): Promise<void>;
+  /**
+   * Runs once the sockets are open and the writer is ready, before it starts (the
+   * rollover scenario waits for its boundary here). May name the map each hall must
+   * show at the end.
+   */
+  beforeWrites?(): Promise<MapRef[] | undefined>;
+  /**
+   * Which committed changes every subscriber of the hall must receive as an update;
+   * default all. Around a rollover a change to the old map may commit after the hall
+   * moved on, and the new map's first versions may be in the rollover snapshot.
+   */
+  deliveredToAll?(commit: Commit): boolean;
 }
 
 export interface LoadMeasurement {
@@ -54,11 +68,16 @@ export interface LoadMeasurement {
   errors: Record<string, number>;
   gaps: number;
   stale: number;
+  foreign: number;
   early: number;
   unserved: number;
   closed: number;
   /** Receipts a committed version should have had (one per subscriber of its hall) and did not. */
   missing: number;
+  /** Every committed change, as the writer reported it. */
+  writes: Commit[];
+  /** Every rollover snapshot the subscribers received. */
+  rollovers: RolloverReceipt[];
 }
 
 type Loader = ChildLink<LoaderCommand, LoaderReport>;
@@ -79,6 +98,7 @@ export async function runLoad(target: RunningTarget, plan: LoadPlan): Promise<Lo
     // The k-th subscriber of a hall goes to instance k mod n, so every instance serves every hall.
     const socketInstances = Array.from({ length: plan.sockets }, (_, i) => Math.floor(i / Math.max(1, plan.halls.length)) % processes.length);
     const endpoints = processes.map((p) => (plan.authenticated ? p.endpoint : { ...p.endpoint, cookie: undefined }));
+    await plan.beforeOpen?.();
     const openStarted = performance.now();
     const opened = await Promise.all(
       loaders.map((loader, l) => {
@@ -101,16 +121,17 @@ export async function runLoad(target: RunningTarget, plan: LoadPlan): Promise<Lo
 
     writer = await ChildLink.start<WriterCommand, WriterReport>('bench/load/writer.ts');
     await writer.ask({ cmd: 'prepare', plan: { ...plan.writer, endpoint: target.endpoint } }, 'ready');
+    const maps = await plan.beforeWrites?.();
     const loadersCpu = () => sum(loaders.map((loader) => cpuMs(loader.pid)));
     const cpuBefore = processCpu();
     const clientCpuBefore = loadersCpu();
     const done = await writer.ask({ cmd: 'go' }, 'done');
     const finals = finalVersions(done.commits);
-    const results = await Promise.all(loaders.map((loader) => loader.ask({ cmd: 'finish', finals, timeoutMs: FINISH_TIMEOUT_MS }, 'result')));
+    const results = await Promise.all(loaders.map((loader) => loader.ask({ cmd: 'finish', finals, maps, timeoutMs: FINISH_TIMEOUT_MS }, 'result')));
     const cpuByProcess = processCpu().map((ms, i) => ms - (cpuBefore[i] ?? 0));
     const cpuSpent = sum(cpuByProcess);
     const clientCpuSpent = loadersCpu() - clientCpuBefore;
-    const writes = measureWrites(done.commits, done.errors, done.startedAt, done.endedAt, results, subscribersPerHall(socketHalls), cpuSpent);
+    const writes = measureWrites(done.commits, done.errors, done.startedAt, done.endedAt, results, subscribersPerHall(socketHalls), cpuSpent, plan.deliveredToAll ?? (() => true));
     return { ...base, ...writes, serverCpuMsByProcess: cpuByProcess, clientCpuPerDeliveryUs: writes.deliveries > 0 ? (clientCpuSpent * 1000) / writes.deliveries : Number.NaN };
   } finally {
     await Promise.all([...loaders, ...(writer ? [writer] : [])].map((child) => child.stop()));
@@ -125,10 +146,11 @@ function measureWrites(
   results: ResultReport[],
   expected: Map<number, number>,
   cpuSpent: number,
+  deliveredToAll: (commit: Commit) => boolean,
 ): Omit<LoadMeasurement, 'opened' | 'failed' | 'failures' | 'authenticated' | 'openMs' | 'rssPerConnection' | 'clientCpuPerDeliveryUs' | 'serverCpuMsByProcess'> {
   const receipts = new Map<string, { count: number; first: number; last: number }>();
-  for (const [hall, version, count, first, last] of results.flatMap((r) => r.versions)) {
-    const key = `${hall}:${version}`;
+  for (const [hall, version, count, first, last, showing] of results.flatMap((r) => r.versions)) {
+    const key = `${hall}:${showing}:${version}`;
     const seen = receipts.get(key);
     if (!seen) receipts.set(key, { count, first, last });
     else {
@@ -141,9 +163,10 @@ function measureWrites(
   const firstReceiptMs: number[] = [];
   let missing = 0;
   let lastAt = startedAt;
-  for (const [hall, version, sentAt] of commits) {
-    const seen = receipts.get(`${hall}:${version}`);
-    missing += (expected.get(hall) ?? 0) - (seen?.count ?? 0);
+  for (const commit of commits) {
+    const [hall, version, sentAt, , , showing] = commit;
+    const seen = receipts.get(`${hall}:${showing}:${version}`);
+    if (deliveredToAll(commit)) missing += (expected.get(hall) ?? 0) - (seen?.count ?? 0);
     if (!seen) continue;
     lastReceiptMs.push(seen.last - sentAt);
     firstReceiptMs.push(seen.first - sentAt);
@@ -164,21 +187,30 @@ function measureWrites(
     errors,
     gaps: sum(results.map((r) => r.gaps)),
     stale: sum(results.map((r) => r.stale)),
+    foreign: sum(results.map((r) => r.foreign)),
     early: sum(results.map((r) => r.early)),
     unserved: sum(results.map((r) => r.unserved)),
     closed: sum(results.map((r) => r.closed)),
     missing,
+    writes: commits,
+    rollovers: results.flatMap((r) => r.rollovers),
   };
 }
 
 function noWrites(): Omit<LoadMeasurement, 'opened' | 'failed' | 'failures' | 'authenticated' | 'openMs' | 'rssPerConnection'> {
-  return { deliveries: 0, deliveriesPerSecond: Number.NaN, cpuPerDeliveryUs: Number.NaN, serverCpuMs: Number.NaN, serverCpuMsByProcess: [], clientCpuPerDeliveryUs: Number.NaN, lastReceiptMs: [], firstReceiptMs: [], commits: 0, commitsPerSecond: Number.NaN, seatChanges: 0, replyMs: [], errors: {}, gaps: 0, stale: 0, early: 0, unserved: 0, closed: 0, missing: 0 };
+  return { deliveries: 0, deliveriesPerSecond: Number.NaN, cpuPerDeliveryUs: Number.NaN, serverCpuMs: Number.NaN, serverCpuMsByProcess: [], clientCpuPerDeliveryUs: Number.NaN, lastReceiptMs: [], firstReceiptMs: [], commits: 0, commitsPerSecond: Number.NaN, seatChanges: 0, replyMs: [], errors: {}, gaps: 0, stale: 0, early: 0, foreign: 0, unserved: 0, closed: 0, missing: 0, writes: [], rollovers: [] };
 }
 
-function finalVersions(commits: Commit[]): [number, number][] {
-  const finals = new Map<number, number>();
-  for (const [hall, version] of commits) finals.set(hall, Math.max(finals.get(hall) ?? 0, version));
-  return [...finals];
+/** [hall, showing, highest committed version] per map written to. */
+function finalVersions(commits: Commit[]): [number, number | null, number][] {
+  const finals = new Map<string, [number, number | null, number]>();
+  for (const [hall, version, , , , showing] of commits) {
+    const key = `${hall}:${showing}`;
+    const known = finals.get(key);
+    if (!known) finals.set(key, [hall, showing, version]);
+    else known[2] = Math.max(known[2], version);
+  }
+  return [...finals.values()];
 }
 
 function subscribersPerHall(socketHalls: (number | null)[]): Map<number, number> {

@@ -98,12 +98,13 @@ function summarise(metrics: Metric[], values: Record<string, number>): string {
 
 /** The correctness failures of a load run, as report lines. */
 export function loadProblems(
-  m: Pick<LoadMeasurement, 'failed' | 'failures' | 'gaps' | 'stale' | 'early' | 'unserved' | 'closed' | 'missing' | 'errors' | 'authenticated'>,
+  m: Pick<LoadMeasurement, 'failed' | 'failures' | 'gaps' | 'stale' | 'foreign' | 'early' | 'unserved' | 'closed' | 'missing' | 'errors' | 'authenticated'>,
 ): string[] {
   const problems: string[] = [];
   if (m.failed > 0) problems.push(`${m.failed} sockets not served (${m.failures.join(' | ')})`);
   if (m.gaps > 0) problems.push(`${m.gaps} version gaps`);
   if (m.stale > 0) problems.push(`${m.stale} duplicate or reordered versions`);
+  if (m.foreign > 0) problems.push(`${m.foreign} updates of a map the hall no longer showed`);
   if (m.early > 0) problems.push(`${m.early} updates before the snapshot`);
   if (m.unserved > 0) problems.push(`${m.unserved} subscribers never got the last version`);
   if (m.closed > 0) problems.push(`${m.closed} sockets closed by the server`);

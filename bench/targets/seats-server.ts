@@ -20,6 +20,9 @@ export function serverEntry(): string {
   return match[1]!;
 }
 
+/** A hall shows its next showing's map from this long before the showing starts. */
+export const SHOWING_LEAD_MINUTES = 30;
+
 export interface SeatsSecrets {
   JWT_SECRET: string;
   TOTP_ENCRYPTION_KEY: string;
@@ -58,6 +61,8 @@ export async function launchSeatsServer(options: LaunchOptions): Promise<Running
       // No load balancer drains a bench server: production's 5 s pause before closing
       // sockets only made every repetition's stop 5 s longer.
       SHUTDOWN_DRAIN_MS: '0',
+      // The default, pinned: the rollover scenario times its boundary from it.
+      SHOWING_LEAD_MINUTES: String(SHOWING_LEAD_MINUTES),
     },
   });
   const baseUrl = `http://127.0.0.1:${port}`;

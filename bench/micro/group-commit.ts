@@ -53,22 +53,39 @@ try {
   const halls = [...seatsOf.keys()].sort((a, b) => a - b);
   const statusOf = new Map<number, string>();
 
-  /** CPU so far of the database backends connected to the bench database (PostgreSQL only). */
-  const backendsCpuMs = async (): Promise<number> => {
-    if (!admin) return Number.NaN;
-    const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);
-    return rows.reduce((total, { pid }) => {
-      try {
-        return total + cpuMs(pid);
-      } catch {
-        return total; // a backend that just ended
+  /**
+   * CPU of the database backends serving the bench database over a run, sampled every
+   * 100 ms (PostgreSQL only): the pool closes idle connections, and a backend that ends
+   * takes its CPU figure with it, so each pid counts from its first to its last sample.
+   */
+  const backendsCpu = () => {
+    const seen = new Map<number, { first: number; last: number }>();
+    const sample = async () => {
+      if (!admin) return;
+      const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);
+      for (const { pid } of rows) {
+        try {
+          const now = cpuMs(pid);
+          const known = seen.get(pid);
+          if (known) known.last = now;
+          else seen.set(pid, { first: now, last: now });
+        } catch {
+          // a backend that just ended
+        }
       }
-    }, 0);
+    };
+    const timer = setInterval(() => void sample(), 100);
+    void sample();
+    return async (): Promise<number> => {
+      clearInterval(timer);
+      await sample();
+      return admin ? [...seen.values()].reduce((total, { first, last }) => total + last - first, 0) : Number.NaN;
+    };
   };
 
   async function run(label: string, options: GroupCommitOptions, hot: boolean): Promise<void> {
     const cpuBefore = process.cpuUsage();
-    const dbBefore = await backendsCpuMs();
+    const dbCpu = backendsCpu();
     const model = createSeatModel(database.prisma, (text, params) => database.sql(text, params), options, 'micro');
     const latencies: number[] = [];
     const endAt = performance.now() + seconds * 1000;
@@ -89,7 +106,7 @@ try {
       }),
     );
     const cpu = process.cpuUsage(cpuBefore);
-    const dbCpuMs = (await backendsCpuMs()) - dbBefore;
+    const dbCpuMs = await dbCpu();
     const perCommitUs = (ms: number) => ((ms * 1000) / Math.max(latencies.length, 1)).toFixed(0).padStart(4);
     latencies.sort((a, b) => a - b);
     const at = (q: number) => (latencies[Math.floor(q * (latencies.length - 1))] ?? NaN).toFixed(2);

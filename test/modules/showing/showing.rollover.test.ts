@@ -25,7 +25,8 @@ describe('showings: the hall follows the clock', () => {
 
   before(async () => {
     database = await createTestDatabase();
-    server = await startTestServer({ database, clock, env: { SHOWING_LEAD_MINUTES: '5', SCHEDULE_TIME_ZONE: zoneAwayFromMidnight() } });
+    // One admin socket drives every test here: the per-socket message limit is not under test.
+    server = await startTestServer({ database, clock, env: { SHOWING_LEAD_MINUTES: '5', SCHEDULE_TIME_ZONE: zoneAwayFromMidnight(), WS_MESSAGES_PER_SECOND: '1000' } });
     admin = await userWithRole(server.url, server.server.database.prisma, 'admin', 'admin');
     client = await TestClient.connect(server.wsUrl, { cookie: admin.cookie });
   });

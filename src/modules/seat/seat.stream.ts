@@ -1,9 +1,9 @@
-import { seatChanges, type CommittedChange, type DatabaseSeatChange } from './seat.types.js';
-
 // A stream is one versioned seat map: a hall's own (the hall without a showing, and where
 // maintenance is kept) or one showing's. Each has its own gap-free version, durable log
 // (seat_event or showing_event) and subscribers; `hall:<id>` / `showing:<id>` name it in
 // maps and notifications.
+import { seatChanges, type CommittedChange, type DatabaseSeatChange } from './seat.types.js';
+
 export interface StreamRef {
   hall_id: number;
   /** null: the hall's own stream. */

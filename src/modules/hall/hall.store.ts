@@ -211,16 +211,18 @@ export class HallStore implements ChangeSink, SeatChangeListener {
 
   // --- SeatChangeListener: commits announced by NOTIFY (ours and other processes') -------
 
-  committed(key: StreamKey, version: number, changes?: CommittedChange[]): void {
+  committed(key: StreamKey, version: number, changes?: () => CommittedChange[] | undefined): void {
     this.notified.set(key, Math.max(version, this.notified.get(key) ?? 0));
-    if (!this.states.has(key)) {
+    const state = this.states.get(key);
+    if (!state) {
       // Load it so the lists' counts follow changes made elsewhere.
       this.load(key).catch((error: unknown) => this.deps.logger.error('stream load failed', { stream: key, error: String(error) }));
       return;
     }
     // Changes carried by the notification are applied like our own commits' (versions
-    // already applied are skipped, a gap is read from the log): no read of the log.
-    if (changes) for (const change of changes) this.deliver(key, change);
+    // already applied are skipped, a gap is read from the log): no read of the log. Our
+    // own commits were applied from their results: their changes are not even parsed.
+    if (changes && version > state.version) for (const change of changes() ?? []) this.deliver(key, change);
     // Our own commits arrive here too; while one is in flight its result is about to be
     // delivered without a read, so wait for it before reading the log.
     if ((this.localWrites.get(key) ?? 0) === 0) this.catchUpIfBehind(key);

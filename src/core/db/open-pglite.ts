@@ -12,6 +12,7 @@ import { startMark } from '../start-trace.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { RENEW_EPOCH_SQL } from './epoch.js';
 import type { Database } from './database.js';
+import { DEFAULT_MIGRATIONS_DIR, loadMigrationsList } from './migrations-list.js';
 import { applyMigrations, type MigratorOptions } from './migrator.js';
 import { copyTemplate, ensureTemplate, isDatabaseFolder, type TemplateContents } from './pglite-template.js';
 
@@ -38,6 +39,10 @@ export async function openPGlite(dataDir: string, logger: Logger, migrator: Migr
   let pglite: PGlite | undefined;
   // A new folder starts from the migrated template instead of running initdb.
   let copied = false;
+  // Read on libuv's threads while this thread opens PGlite, checked once it is open.
+  const migrationsList = loadMigrationsList(migrator.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
+  // Awaited below; until then a failed read must not count as an unhandled rejection.
+  migrationsList.catch(() => undefined);
   try {
     copied = !(await isDatabaseFolder(dataDir));
     startMark('db: is a database folder?');
@@ -56,7 +61,7 @@ export async function openPGlite(dataDir: string, logger: Logger, migrator: Migr
     }
     pglite = await PGlite.create({ dataDir, startParams: START_PARAMS, pgliteWasmModule });
     startMark('db: PGlite.create');
-    await applyMigrations({ kind: 'pglite', pglite }, { ...migrator, logger });
+    await applyMigrations({ kind: 'pglite', pglite }, { ...migrator, logger, migrationsList });
     startMark('db: migrations checked');
     // Every copy of the template is a database of its own: its own epoch.
     if (copied) await pglite.query(RENEW_EPOCH_SQL);

@@ -15,6 +15,19 @@ import { buildServer, SERVER_BUNDLE, serverBundleIsStale } from './build-server.
 // threads (strace: a futex wait; the CPU profile: idle), longer the busier the machine.
 // The server compiles WebAssembly only while starting, when nothing else could run anyway.
 setFlagsFromString('--no-wasm-async-compilation');
+// PostgreSQL's functions that run hot while PGlite opens are recompiled by V8's optimising
+// compiler on background threads, by default as many as V8 has (4 here): ~1.5-2 s of CPU
+// in the first two seconds, which on a 2-core machine took the main thread's core from it
+// (its time queued for a CPU: ~0.3 s of an existing folder's start, ~0.9 s of a new one's).
+// One compilation thread leaves the main thread a core; the functions still get optimised,
+// in turn (start to first snapshot, docs/performance.md: 2.28 -> 1.97 s and 3.03 -> 2.46 s).
+setFlagsFromString('--wasm-num-compilation-tasks=1');
+// A function of PGlite's 8.7 MB module is validated when it is first compiled, as it is
+// compiled lazily anyway, instead of all of them while the module is decoded: PGlite's
+// open ~40 ms shorter (5 interleaved pairs under SCHED_RR, medians 697 -> 655 ms). The
+// module is the package's own; one that failed validation would fail at a function's
+// first call instead of at the start.
+setFlagsFromString('--wasm-lazy-validation');
 
 if (process.env.NODE_ENV === 'production') {
   if (!existsSync(SERVER_BUNDLE)) {

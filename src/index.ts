@@ -4,6 +4,9 @@ import { ConfigError, loadConfig } from './core/config.js';
 import { installCrashHandlers } from './core/crash-handlers.js';
 import { createLogger } from './core/logger.js';
 import { startServer } from './server.js';
+import { startMark } from './core/start-trace.js';
+
+startMark('modules loaded');
 
 let config;
 try {
@@ -17,6 +20,7 @@ try {
 }
 const logger = createLogger(config);
 installCrashHandlers(logger);
+startMark('config, logger');
 
 // Signals are handled from the start: a SIGTERM while the server is still starting (it
 // already accepts connections before its last start-up steps) waits for the start, then
@@ -39,6 +43,7 @@ process.on('SIGINT', () => stop('SIGINT'));
 
 try {
   await starting;
+  startMark('started');
 } catch (error) {
   logger.error('failed to start', { error: error instanceof Error ? error.message : String(error) });
   process.exit(1);

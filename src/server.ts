@@ -21,6 +21,7 @@ import { Readiness } from './core/readiness.js';
 import { resolveSecrets } from './core/secrets.js';
 import { Connections } from './core/ws/connections.js';
 import { WsServer } from './core/ws/server.js';
+import { startMark } from './core/start-trace.js';
 import { seedDemoSchedule } from './demo/schedule.js';
 import { demoTemplateContents, seedDemoData } from './demo/seed.js';
 import { API_KEY_COMMAND_USAGE, createApiKeyModule, parseApiKeyCommand, runApiKeyCommand } from './modules/apikey/index.js';
@@ -62,6 +63,7 @@ export interface ServerOptions {
 export async function startServer(rawConfig: Config, logger: Logger, options: ServerOptions = {}): Promise<RunningServer> {
   const config = resolveSecrets(rawConfig, logger);
   const metrics = createMetrics();
+  startMark('secrets, metrics');
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -70,9 +72,11 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
     newFolderContents: config.seedDemo ? demoTemplateContents : undefined,
   });
   const closers: (() => Promise<void>)[] = [() => database.close()];
+  startMark('database open');
   try {
     const { prisma } = database;
     const clock = options.clock ?? (await startDatabaseClock(database, closers));
+    startMark('database clock');
     if (config.seedDemo) {
       const seeded = await seedDemoData(prisma);
       if (seeded.seeded) logger.info('demo data created', { cinemas: seeded.cinemas, halls: seeded.halls, seats: seeded.seats });
@@ -83,8 +87,10 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
         if (showings > 0) logger.info('demo schedule created', { showings });
       }
     }
+    startMark('demo seed check');
 
     const bus = await createBus(database, logger);
+    startMark('bus');
     closers.unshift(() => bus.close());
     bus.onReconnect(() => metrics.busReconnects.inc());
     const readiness = new Readiness(database, bus);
@@ -188,19 +194,25 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
     });
     boxOffice.start();
     closers.unshift(async () => boxOffice.close());
+    startMark('modules created');
 
     await listenForSeatChanges(bus, halls.store);
+    startMark('listen seat changes');
     await bus.listen(CHANNELS.catalogChanged, (what) => void applyCatalogChange(what));
+    startMark('listen catalog');
     await showings.start();
+    startMark('showings started');
     bus.onReconnect(() =>
       cinemas.reload().catch((error: unknown) => {
         logger.error('cinema reload failed', { error: String(error) });
       }),
     );
     await users.start();
+    startMark('users started');
     const outbound = await startOutbound({ database, bus, config, logger, clock, currentShowing });
     rolledOver = () => outbound.mqtt?.wake();
     closers.unshift(() => outbound.close());
+    startMark('outbound started');
 
     async function applyCatalogChange(what: string): Promise<void> {
       try {
@@ -223,6 +235,7 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
       metrics,
       outages,
     });
+    startMark('router');
     const ws = new WsServer({ config, router, logger, metrics, outages, connections, authenticate: (request) => users.authenticate(request) });
 
     const app = createHttpApp({
@@ -242,6 +255,7 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
     const server = createHttpServer(config, app);
     ws.attach(server);
     const port = await listen(server, config.port, config.host);
+    startMark('http app, listening');
     const servers = [server];
     let wsPort: number | undefined;
     if (config.wsPort !== undefined) {
@@ -259,6 +273,7 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
     logger.info('seats sync listening', { port, wsPort, metricsPort, database: database.kind, tls: config.tls !== undefined });
     const baseUrl = config.publicUrl ?? `${config.tls ? 'https' : 'http'}://localhost:${port}`;
     await users.offerFirstAdminSetup(baseUrl);
+    startMark('first admin offer');
     if (database.pglite) {
       // `npm run user` cannot open the folder this process holds; it asks here instead.
       const tools = createUserAdminTools({ prisma, config, logger, notifyUserChanged: (userId) => bus.notify(CHANNELS.userChanged, String(userId)) });
@@ -285,6 +300,7 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
       }
     }
 
+    startMark('admin socket');
     closers.unshift(async () => {
       for (const s of servers) s.close();
       await ws.close(config.shutdownTimeoutMs / 2);

@@ -3,7 +3,7 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import type { DiagnoseMigrationHistoryOutput } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import type { DiagnoseMigrationHistoryOutput, MigrationList } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { Logger } from '../logger.js';
 import { DatabaseNewerThanCodeError, MigrationHistoryDivergedError } from './errors.js';
 import { migrationsAreCurrent, type QueryRows } from './migrations-current.js';
@@ -20,6 +20,11 @@ export interface MigratorOptions {
   logger?: Logger;
   /** Holds the blank PGlite snapshot that PGlite diffs start their shadow database from. */
   cacheDir?: string;
+  /**
+   * The migrations folder as already being read (`loadMigrationsList`), so a caller can
+   * read it while it opens the database: ~20 ms of a start's idle file reads.
+   */
+  migrationsList?: Promise<MigrationList>;
 }
 
 async function withMigrationEngine<T>(target: MigrationTarget, options: MigratorOptions, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
@@ -68,7 +73,7 @@ function refuseUnknownHistory(diagnosis: DiagnoseMigrationHistoryOutput): void {
  * The engine starts only when the migration table is not already current.
  */
 export async function applyMigrations(target: MigrationTarget, options: MigratorOptions = {}): Promise<string[]> {
-  const migrationsList = await loadMigrationsList(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
+  const migrationsList = await (options.migrationsList ?? loadMigrationsList(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR));
   if (await migrationsAreCurrent(migrationsList, queryRowsOn(target))) {
     options.logger?.info('database schema is up to date', { migrations: migrationsList.migrationDirectories.length });
     return [];

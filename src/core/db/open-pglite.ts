@@ -8,9 +8,11 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
+import { startMark } from '../start-trace.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { RENEW_EPOCH_SQL } from './epoch.js';
 import type { Database } from './database.js';
+import { DEFAULT_MIGRATIONS_DIR, loadMigrationsList } from './migrations-list.js';
 import { applyMigrations, type MigratorOptions } from './migrator.js';
 import { copyTemplate, ensureTemplate, isDatabaseFolder, type TemplateContents } from './pglite-template.js';
 
@@ -33,11 +35,17 @@ function compilePgliteWasm(): WebAssembly.Module {
 export async function openPGlite(dataDir: string, logger: Logger, migrator: MigratorOptions, contents?: TemplateContents): Promise<Database> {
   await mkdir(dataDir, { recursive: true });
   const lock = await lockDataDir(dataDir);
+  startMark('db: mkdir, lock');
   let pglite: PGlite | undefined;
   // A new folder starts from the migrated template instead of running initdb.
   let copied = false;
+  // Read on libuv's threads while this thread opens PGlite, checked once it is open.
+  const migrationsList = loadMigrationsList(migrator.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
+  // Awaited below; until then a failed read must not count as an unhandled rejection.
+  migrationsList.catch(() => undefined);
   try {
     copied = !(await isDatabaseFolder(dataDir));
+    startMark('db: is a database folder?');
     let pgliteWasmModule: WebAssembly.Module | undefined;
     if (copied) {
       const copying = copyTemplate(await ensureTemplate({ ...migrator, logger, contents }), dataDir);
@@ -48,10 +56,13 @@ export async function openPGlite(dataDir: string, logger: Logger, migrator: Migr
       } finally {
         await copying;
       }
+      startMark('db: template copied, wasm compiled');
       logger.info('new data folder, copied from the template', { dataDir, withContents: contents !== undefined });
     }
     pglite = await PGlite.create({ dataDir, startParams: START_PARAMS, pgliteWasmModule });
-    await applyMigrations({ kind: 'pglite', pglite }, { ...migrator, logger });
+    startMark('db: PGlite.create');
+    await applyMigrations({ kind: 'pglite', pglite }, { ...migrator, logger, migrationsList });
+    startMark('db: migrations checked');
     // Every copy of the template is a database of its own: its own epoch.
     if (copied) await pglite.query(RENEW_EPOCH_SQL);
   } catch (error) {
@@ -61,6 +72,7 @@ export async function openPGlite(dataDir: string, logger: Logger, migrator: Migr
   }
   const instance = pglite;
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(instance) });
+  startMark('db: PrismaClient');
   return {
     kind: 'pglite',
     prisma,

@@ -65,7 +65,7 @@ export function createReenrolment(deps: ReenrolmentDeps) {
       user.id,
       {
         // Sealed like any secret, known to nobody: the row stays well-formed, no code matches.
-        unknownSecret: sealSecret(totpKey(), user.username, createTotpSecret()),
+        unknownSecret: sealSecret(totpKey(), user.username, await createTotpSecret()),
         dropRecoveryCodes: options.dropRecoveryCodes,
         link: { slot: reenrolSlot(user.id), tokenHash: hash, userId: user.id, ttlSeconds: options.ttlSeconds },
         audit: { action: options.action, username: user.username, actor: options.actor, ip: options.ip },
@@ -108,11 +108,11 @@ export function createReenrolment(deps: ReenrolmentDeps) {
       const link = await links.find(hash, at());
       const user = link?.user_id ? await model.findUserById(link.user_id) : null;
       if (!user) throw new AppError('InvalidLink', 'this link is unknown, used, replaced or expired');
-      const secret = createTotpSecret();
+      const secret = await createTotpSecret();
       if (!(await links.setSecret(hash, sealSecret(totpKey(), user.username, secret), at()))) {
         throw new AppError('InvalidLink', 'this link is unknown, used, replaced or expired');
       }
-      const qrUrl = totpUri(user.username, secret);
+      const qrUrl = await totpUri(user.username, secret);
       return { username: user.username, qr_url: qrUrl, qr: await qrDataUrl(qrUrl) };
     },
 

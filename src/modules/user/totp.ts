@@ -1,6 +1,13 @@
 // TOTP as authenticator apps do it (RFC 6238 with the Google Authenticator defaults):
 // SHA1, 6 digits, 30 s steps, a 160-bit secret (RFC 4226 section 4 recommends 160 bits).
-import { generateSecret, generateURI, verify } from 'otplib';
+
+/**
+ * Loaded on first use (an enrolment or a login), not at every start: evaluating otplib and
+ * its base32 and hash packages cost ~30-45 ms of the start's main thread
+ * (docs/performance.md, scenario 5). A dynamic import, so the bundle leaves it out of its top.
+ */
+let loading: Promise<typeof import('otplib')> | undefined;
+const otplib = () => (loading ??= import('otplib'));
 
 const TOTP_ISSUER = 'Seats Sync';
 const PERIOD_SECONDS = 30;
@@ -8,13 +15,13 @@ const PERIOD_SECONDS = 30;
 const WINDOW_STEPS = 1;
 
 /** A fresh base32 secret, as the otpauth:// URI carries it. */
-export function createTotpSecret(): string {
-  return generateSecret({ length: 20 });
+export async function createTotpSecret(): Promise<string> {
+  return (await otplib()).generateSecret({ length: 20 });
 }
 
 /** The otpauth:// URI an authenticator app scans. */
-export function totpUri(username: string, secret: string): string {
-  const uri = generateURI({ issuer: TOTP_ISSUER, label: username, secret, algorithm: 'sha1', digits: 6, period: PERIOD_SECONDS });
+export async function totpUri(username: string, secret: string): Promise<string> {
+  const uri = (await otplib()).generateURI({ issuer: TOTP_ISSUER, label: username, secret, algorithm: 'sha1', digits: 6, period: PERIOD_SECONDS });
   // otplib leaves out parameters at their defaults; spelled out, the URI says exactly
   // what the server checks, whatever an app assumes. The secret goes last: the original
   // web client copies it with `uri.split('secret=')[1]`.
@@ -36,7 +43,7 @@ export function totpUri(username: string, secret: string): string {
 export async function matchTotpStep(secret: string, code: string, lastStep: number, nowMs = Date.now()): Promise<number | null> {
   const epoch = Math.floor(nowMs / 1000);
   const newestStep = Math.floor(epoch / PERIOD_SECONDS) + WINDOW_STEPS;
-  const result = await verify({
+  const result = await (await otplib()).verify({
     secret,
     token: code,
     epoch,

@@ -104,14 +104,14 @@ export function createUserService(deps: UserServiceDeps) {
       if (await model.findUserByUsername(username)) return { reply: { status: 'user', username } };
       const registrationNonce = nonce ?? createRegistrationNonce();
       // Always a fresh secret: handing back an earlier pending one would show it to whoever asks.
-      const secret = createTotpSecret();
+      const secret = await createTotpSecret();
       const sealed = sealSecret(totpKey, username, secret);
       if (!(await model.savePendingRegistration(username, sealed, hashRegistrationNonce(registrationNonce), REGISTRATION_TTL_SECONDS))) {
         logger.warn('registration start refused: another browser is registering this name', { user: username, ip });
         throw new AppError('RegistrationPending', 'another registration for this username is in progress; try again later or choose another name');
       }
       logger.info('registration started', { user: username });
-      const qrUrl = totpUri(username, secret);
+      const qrUrl = await totpUri(username, secret);
       return { reply: { status: 'candidate', username, qr_url: qrUrl, qr: await qrDataUrl(qrUrl) }, registrationNonce };
     },
 

@@ -1,11 +1,12 @@
 // The embedded mode, whatever backend the rest of the suite runs on.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LOCK_FILE_NAME, processStart } from '../../../src/core/db/data-dir-lock.js';
 import { DataDirLockedError, openDatabase } from '../../../src/core/db/index.js';
+import { DEFAULT_MIGRATIONS_DIR } from '../../../src/core/db/migrations-list.js';
 import { createTestDatabase, quietLogger, type TestDatabase } from '../../support/database.js';
 
 describe('embedded PGlite', () => {
@@ -115,5 +116,29 @@ describe('embedded PGlite', () => {
     await writeFile(lockFile, `${process.pid}\n`);
     const database = await open();
     await database.close();
+  });
+
+  it('applies a migration added to the folder it is given since the last open', async () => {
+    // Its own folder: the extra migration would make the shared one newer than the code.
+    const own = await createTestDatabase();
+    const migrationsDir = join(own.dataDir, '..', `${own.dataDir.split('/').at(-1)}-migrations`);
+    try {
+      const openOwn = () => openDatabase({ databaseUrl: undefined, dataDir: own.dataDir, migrationsDir, logger: quietLogger });
+      await cp(DEFAULT_MIGRATIONS_DIR, migrationsDir, { recursive: true });
+      await (await openOwn()).close();
+      await mkdir(join(migrationsDir, '29990101000000_start_probe'));
+      await writeFile(join(migrationsDir, '29990101000000_start_probe', 'migration.sql'), 'CREATE TABLE start_probe (id integer);\n');
+      // The list is read while PGlite opens (open-pglite.ts): it must be this folder's.
+      const database = await openOwn();
+      try {
+        const [row] = await database.sql<{ found: boolean }>("SELECT to_regclass('start_probe') IS NOT NULL AS found", []);
+        assert.equal(row?.found, true);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      await rm(migrationsDir, { recursive: true, force: true });
+      await own.drop();
+    }
   });
 });

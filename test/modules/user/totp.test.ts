@@ -9,10 +9,10 @@ describe('totp', () => {
     assert.equal(totpCode(Buffer.from('12345678901234567890'), 1, 8), '94287082');
   });
 
-  it('makes 160-bit secrets and a URI with issuer, SHA1, 6 digits and 30 s', () => {
-    const secret = createTotpSecret();
+  it('makes 160-bit secrets and a URI with issuer, SHA1, 6 digits and 30 s', async () => {
+    const secret = await createTotpSecret();
     assert.equal(base32Decode(secret).length, 20);
-    const url = new URL(totpUri('alice_1', secret));
+    const url = new URL(await totpUri('alice_1', secret));
     assert.equal(url.protocol, 'otpauth:');
     assert.equal(url.host, 'totp');
     assert.equal(decodeURIComponent(url.pathname), '/Seats Sync:alice_1');
@@ -21,11 +21,11 @@ describe('totp', () => {
     assert.equal(url.searchParams.get('algorithm'), 'SHA1');
     assert.equal(url.searchParams.get('digits'), '6');
     assert.equal(url.searchParams.get('period'), '30');
-    assert.notEqual(createTotpSecret(), secret);
+    assert.notEqual(await createTotpSecret(), secret);
   });
 
   it('accepts one step either side of now and nothing further', async () => {
-    const app = new Authenticator(totpUri('bob', createTotpSecret()));
+    const app = new Authenticator(await totpUri('bob', await createTotpSecret()));
     const now = Date.now();
     const step = app.currentStep(now);
     assert.equal(await matchTotpStep(app.secret, app.code(step), 0, now), step);
@@ -36,7 +36,7 @@ describe('totp', () => {
   });
 
   it('never accepts a code from the last accepted step or an older one', async () => {
-    const app = new Authenticator(totpUri('carol', createTotpSecret()));
+    const app = new Authenticator(await totpUri('carol', await createTotpSecret()));
     const now = Date.now();
     const step = app.currentStep(now);
     assert.equal(await matchTotpStep(app.secret, app.code(step), step, now), null);
@@ -47,7 +47,7 @@ describe('totp', () => {
   });
 
   it('refuses a wrong code', async () => {
-    const app = new Authenticator(totpUri('dave', createTotpSecret()));
+    const app = new Authenticator(await totpUri('dave', await createTotpSecret()));
     const right = app.code();
     const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, '0');
     assert.equal(await matchTotpStep(app.secret, wrong, 0), null);

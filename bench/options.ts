@@ -15,6 +15,11 @@ export interface BenchOptions {
   subscribers: number;
   /** Scenario 1: changes per second on the one hall. */
   fanoutRate: number;
+  /**
+   * Scenario 1: changes written to a hall nobody subscribes to before the measured window,
+   * so a fresh server's JIT warm-up is not charged to the deliveries (0: none).
+   */
+  fanoutWarmup: number;
   /** Scenario 2: subscribers spread over `halls` halls, changes per second across them. */
   hallSubscribers: number;
   halls: number;
@@ -39,7 +44,7 @@ export interface BenchOptions {
 }
 
 const USAGE = `npm run bench -- [--smoke] [--scenario fanout,halls,connections,writes,cold-start,box-office,instances,rollover]
-  [--targets raw,socketio,seats] [--reps 5] [--subscribers 10000] [--rate 10] [--hall-subscribers 20000]
+  [--targets raw,socketio,seats] [--reps 5] [--subscribers 10000] [--rate 10] [--warmup 0] [--hall-subscribers 20000]
   [--halls 200] [--hall-rate 200] [--connections 20000] [--duration 30] [--write-duration 10]
   [--writers 10] [--instances 3] [--instance-subscribers 8000] [--instance-duration 8]
   [--rollover-subscribers 10000] [--loaders 2] [--name bench] [--profile]
@@ -64,6 +69,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       connections: { type: 'string' },
       duration: { type: 'string' },
       'write-duration': { type: 'string' },
+      warmup: { type: 'string' },
       writers: { type: 'string' },
       instances: { type: 'string' },
       'instance-subscribers': { type: 'string' },
@@ -91,6 +97,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     reps: number(values.reps, 5, 1),
     subscribers: number(values.subscribers, 10_000, 1_000),
     fanoutRate: number(values.rate, 10, 10),
+    fanoutWarmup: values.warmup === undefined || values.warmup === '0' ? 0 : number(values.warmup, 0, 0),
     hallSubscribers: number(values['hall-subscribers'], 20_000, 1_000),
     // The smoke run checks correctness only: 50 halls prepare four times faster than 200.
     halls: number(values.halls, 200, 50),

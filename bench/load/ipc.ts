@@ -91,6 +91,13 @@ export interface WriterPlan {
   durationMs: number;
   /** Seats per change: 1, or a batch. */
   batch: number;
+  /**
+   * Changes written one after another to `hall` (one nobody subscribes to) while preparing,
+   * not reported: a fresh server compiles its hot code (V8's optimising compiler, and
+   * PGlite's WebAssembly tier-up) on its first changes, on V8's worker threads, a cost
+   * of the process's first seconds that would otherwise be charged to the measured window.
+   */
+  warmup?: { hall: number; changes: number };
 }
 
 export type WriterCommand = { cmd: 'prepare'; plan: WriterPlan } | { cmd: 'go' };

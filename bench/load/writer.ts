@@ -10,6 +10,9 @@ import { ChangeRejected, WriterConnection } from './writer-connection.js';
 /** Replies still owed when the schedule ends; an overloaded target may owe a backlog of seconds. */
 const DRAIN_TIMEOUT_MS = 60_000;
 
+/** After the warm-up changes: V8 compiles on its worker threads after the code got hot. */
+const WARMUP_SETTLE_MS = 1_000;
+
 let plan: WriterPlan;
 let connections: WriterConnection[] = [];
 /** cursors[connection].get(hall) */
@@ -28,7 +31,16 @@ async function prepare(next: WriterPlan): Promise<void> {
   const seatsByHall = new Map<number, Awaited<ReturnType<WriterConnection['seats']>>>();
   for (const hall of plan.halls) seatsByHall.set(hall, await (connections[0] as WriterConnection).seats(hall));
   cursors = connections.map((_, c) => new Map(plan.halls.map((hall) => [hall, new SeatCursor(seatsByHall.get(hall) ?? [], c, plan.connections)])));
+  if (plan.warmup) await warmUp(plan.warmup.hall, plan.warmup.changes);
   report({ msg: 'ready' });
+}
+
+/** Closed loop on the first connection; the background compiles it starts get a second to finish. */
+async function warmUp(hall: number, changes: number): Promise<void> {
+  const connection = connections[0] as WriterConnection;
+  const cursor = new SeatCursor(await connection.seats(hall), 0, 1);
+  for (let i = 0; i < changes; i++) await connection.change(hall, cursor.next(plan.batch));
+  await sleep(WARMUP_SETTLE_MS);
 }
 
 async function send(c: number, hall: number): Promise<void> {

@@ -4,7 +4,7 @@
 // correctness counts (gaps, stale, unserved, closed, missing receipts).
 import { sleep } from '../clock.js';
 import type { Commit, LoaderCommand, LoaderReport, MapRef, ResultReport, RolloverReceipt, WriterCommand, WriterPlan, WriterReport } from '../load/ipc.js';
-import { cpuMs, rssBytes } from '../proc-stats.js';
+import { cpuMs, rssBytes, workerCpuMs } from '../proc-stats.js';
 import type { RunningTarget } from '../targets/target.js';
 import { ChildLink } from './child-link.js';
 
@@ -51,6 +51,8 @@ export interface LoadMeasurement {
   deliveries: number;
   deliveriesPerSecond: number;
   cpuPerDeliveryUs: number;
+  /** The part of it spent off the main thread (V8's compiler and GC workers, libuv's pool). */
+  workerCpuPerDeliveryUs: number;
   /** Server CPU (user + system) from the writer's start to the last receipt, ms. */
   serverCpuMs: number;
   /** The same per server process (several instances), the writer's first. */
@@ -124,15 +126,18 @@ export async function runLoad(target: RunningTarget, plan: LoadPlan): Promise<Lo
     const maps = await plan.beforeWrites?.();
     const loadersCpu = () => sum(loaders.map((loader) => cpuMs(loader.pid)));
     const cpuBefore = processCpu();
+    const workersBefore = sum(processes.map((p) => workerCpuMs(p.pid)));
     const clientCpuBefore = loadersCpu();
     const done = await writer.ask({ cmd: 'go' }, 'done');
     const finals = finalVersions(done.commits);
     const results = await Promise.all(loaders.map((loader) => loader.ask({ cmd: 'finish', finals, maps, timeoutMs: FINISH_TIMEOUT_MS }, 'result')));
     const cpuByProcess = processCpu().map((ms, i) => ms - (cpuBefore[i] ?? 0));
+    const workersSpent = sum(processes.map((p) => workerCpuMs(p.pid))) - workersBefore;
     const cpuSpent = sum(cpuByProcess);
     const clientCpuSpent = loadersCpu() - clientCpuBefore;
     const writes = measureWrites(done.commits, done.errors, done.startedAt, done.endedAt, results, subscribersPerHall(socketHalls), cpuSpent, plan.deliveredToAll ?? (() => true));
-    return { ...base, ...writes, serverCpuMsByProcess: cpuByProcess, clientCpuPerDeliveryUs: writes.deliveries > 0 ? (clientCpuSpent * 1000) / writes.deliveries : Number.NaN };
+    const perDelivery = (ms: number) => (writes.deliveries > 0 ? (ms * 1000) / writes.deliveries : Number.NaN);
+    return { ...base, ...writes, serverCpuMsByProcess: cpuByProcess, workerCpuPerDeliveryUs: perDelivery(workersSpent), clientCpuPerDeliveryUs: perDelivery(clientCpuSpent) };
   } finally {
     await Promise.all([...loaders, ...(writer ? [writer] : [])].map((child) => child.stop()));
   }
@@ -147,7 +152,7 @@ function measureWrites(
   expected: Map<number, number>,
   cpuSpent: number,
   deliveredToAll: (commit: Commit) => boolean,
-): Omit<LoadMeasurement, 'opened' | 'failed' | 'failures' | 'authenticated' | 'openMs' | 'rssPerConnection' | 'clientCpuPerDeliveryUs' | 'serverCpuMsByProcess'> {
+): Omit<LoadMeasurement, 'opened' | 'failed' | 'failures' | 'authenticated' | 'openMs' | 'rssPerConnection' | 'clientCpuPerDeliveryUs' | 'workerCpuPerDeliveryUs' | 'serverCpuMsByProcess'> {
   const receipts = new Map<string, { count: number; first: number; last: number }>();
   for (const [hall, version, count, first, last, showing] of results.flatMap((r) => r.versions)) {
     const key = `${hall}:${showing}:${version}`;
@@ -198,7 +203,7 @@ function measureWrites(
 }
 
 function noWrites(): Omit<LoadMeasurement, 'opened' | 'failed' | 'failures' | 'authenticated' | 'openMs' | 'rssPerConnection'> {
-  return { deliveries: 0, deliveriesPerSecond: Number.NaN, cpuPerDeliveryUs: Number.NaN, serverCpuMs: Number.NaN, serverCpuMsByProcess: [], clientCpuPerDeliveryUs: Number.NaN, lastReceiptMs: [], firstReceiptMs: [], commits: 0, commitsPerSecond: Number.NaN, seatChanges: 0, replyMs: [], errors: {}, gaps: 0, stale: 0, early: 0, foreign: 0, unserved: 0, closed: 0, missing: 0, writes: [], rollovers: [] };
+  return { deliveries: 0, deliveriesPerSecond: Number.NaN, cpuPerDeliveryUs: Number.NaN, workerCpuPerDeliveryUs: Number.NaN, serverCpuMs: Number.NaN, serverCpuMsByProcess: [], clientCpuPerDeliveryUs: Number.NaN, lastReceiptMs: [], firstReceiptMs: [], commits: 0, commitsPerSecond: Number.NaN, seatChanges: 0, replyMs: [], errors: {}, gaps: 0, stale: 0, early: 0, foreign: 0, unserved: 0, closed: 0, missing: 0, writes: [], rollovers: [] };
 }
 
 /** [hall, showing, highest committed version] per map written to. */

@@ -150,9 +150,11 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
       prisma,
       sql: (text, params) => database.sql(text, params),
       announce: announcer ? (payloads) => announcer.announce(payloads) : undefined,
-      // PGlite has one connection: a second batch would only wait for the first.
+      // PGlite has one connection: a second batch would only wait for the first. On a
+      // server, batches of different halls share disk flushes since their commits no
+      // longer notify (seat.announcer.ts); a hall is in one batch at a time (the model).
       groupCommit: {
-        maxInFlight: database.kind === 'pglite' ? 1 : 2,
+        maxInFlight: database.kind === 'pglite' ? 1 : 4,
         maxChanges: 100,
         maxSeats: 2_000,
         onBatch: (changes, seconds) => {

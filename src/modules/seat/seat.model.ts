@@ -90,7 +90,7 @@ export function createSeatModel(prisma: PrismaClient, sql: RawSql, groupCommit: 
       seats: seatChanges(o.seats),
       others: o.others.map((other) => ({ hall_id: other.hall_id, showing_id: other.showing_id, version: other.version, seats: seatChanges(other.seats) })),
     }));
-  }, { ...groupCommit, retryAlone: (error) => !isDatabaseUnavailable(error) });
+  }, { ...groupCommit, retryAlone: (error) => !isDatabaseUnavailable(error) }, (change) => change.hallId);
 
   return {
     /** Queues a change for the next group commit (see seat.group-commit.ts). */

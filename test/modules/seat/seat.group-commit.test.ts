@@ -52,6 +52,36 @@ describe('GroupCommit queue', () => {
     assert.equal(maxSeen, 2);
   });
 
+  it('never has two batches of one key in flight: its later changes wait and go together in the next', async () => {
+    const batches: string[][] = [];
+    const releases: (() => void)[] = [];
+    const queue = new GroupCommit<{ hall: number; n: number; seatCount: number }, number>(
+      async (changes) => {
+        batches.push(changes.map((c) => `${c.hall}.${c.n}`));
+        await new Promise<void>((resolve) => releases.push(resolve));
+        return changes.map((c) => c.n);
+      },
+      { ...options, maxInFlight: 2 },
+      (change) => change.hall,
+    );
+    const submit = (hall: number, n: number) => queue.submit({ hall, n, seatCount: 1 });
+    const all = [submit(1, 1)];
+    await tick();
+    // Hall 1 is in flight: its next changes wait, while hall 2's go out in the free slot.
+    all.push(submit(1, 2), submit(2, 1), submit(1, 3));
+    await tick();
+    assert.deepEqual(batches, [['1.1'], ['2.1']]);
+    releases.shift()!();
+    await tick();
+    await tick();
+    assert.deepEqual(batches, [['1.1'], ['2.1'], ['1.2', '1.3']]);
+    while (releases.length > 0) {
+      releases.shift()!();
+      await tick();
+    }
+    assert.deepEqual(await Promise.all(all), [1, 2, 1, 3]);
+  });
+
   it('bounds a batch by changes and by seats, but always takes at least one change', async () => {
     const batches: number[][] = [];
     const queue = new GroupCommit<{ n: number; seatCount: number }, number>(async (changes) => {

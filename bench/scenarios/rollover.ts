@@ -165,22 +165,40 @@ function replyMs([, , sentAt, repliedAt]: Commit): number {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
+ * showing.create and showing.update calls in flight at once. Each is a transaction under
+ * the hall's lock; 200 at once waited past Prisma's 2 s to start a transaction on a loaded
+ * machine (load average 8-10: other benches running), failing the repetition.
+ */
+const ADMIN_CONCURRENCY = 8;
+
+/** Runs `call` for every item, at most ADMIN_CONCURRENCY at a time; results in the items' order. */
+async function inPool<T, R>(items: T[], call: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await call(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: ADMIN_CONCURRENCY }, worker));
+  return results;
+}
+
+/**
  * For every hall, a showing B two hours ahead: beyond the lead time, so the halls keep
- * showing their own maps. Sent all at once, as a scheduling tool would. Returns B per hall.
+ * showing their own maps. Returns B per hall.
  */
 async function scheduleAhead(admin: SeatsClient, halls: number[]): Promise<[number, number][]> {
   const starts = Math.round(wallMs()) + 2 * HOUR_MS;
-  return Promise.all(
-    halls.map(async (hall): Promise<[number, number]> => {
-      const showing = await admin.request<{ id: number }>('showing.create', { hall_id: hall, title: 'Bench next', starts_at: iso(starts), ends_at: iso(starts + HOUR_MS) });
-      return [hall, showing.id];
-    }),
-  );
+  return inPool(halls, async (hall): Promise<[number, number]> => {
+    const showing = await admin.request<{ id: number }>('showing.create', { hall_id: hall, title: 'Bench next', starts_at: iso(starts), ends_at: iso(starts + HOUR_MS) });
+    return [hall, showing.id];
+  });
 }
 
 /** Moves every B to start one lead time after T, so that T is when each hall's current map becomes B. */
 async function moveTo(admin: SeatsClient, next: Map<number, number>, boundary: number): Promise<void> {
   const starts = boundary + LEAD_MS;
-  await Promise.all([...next.values()].map((id) => admin.request('showing.update', { id, starts_at: iso(starts), ends_at: iso(starts + HOUR_MS) })));
+  await inPool([...next.values()], (id) => admin.request('showing.update', { id, starts_at: iso(starts), ends_at: iso(starts + HOUR_MS) }));
 }
-

@@ -5,12 +5,13 @@
 // 40 KB rollover snapshot cost a 40 KB allocation, memset and copy before `ws` saw it (perf
 // of bench/micro/rollover-bytes.ts: memset 20%, page faults 13%, memmove 5%). Here every
 // socket of the process reads into one buffer (net's `onread`) and frames are parsed in
-// place; a frame is copied only when it spans two reads. The payload handed to `message`
+// place (frame-reader.ts); a frame is copied only when it spans two reads. The payload handed to `message`
 // is a view of that buffer, valid until the handler returns: the load processes scan it
 // synchronously (version-track.ts) and keep nothing of it.
 import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import { FrameReader } from './frame-reader.js';
 
 /** One read buffer for every socket of the process: reads are handled one at a time. */
 const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
@@ -37,10 +38,12 @@ export class LeanSocket extends EventEmitter {
   private readonly key = randomBytes(16).toString('base64');
   private open = false;
   private closed = false;
-  /** Bytes of the handshake response, or of a frame header, not complete yet. */
+  /** Bytes of the handshake response not complete yet. */
   private pending: Buffer | null = null;
-  /** A frame whose payload spans reads: its payload so far. */
-  private partial: { opcode: number; fin: boolean; payload: Buffer; filled: number } | null = null;
+  private readonly frames = new FrameReader(
+    (opcode, fin, payload) => this.frame(opcode, fin, payload),
+    (reason) => this.fail(reason),
+  );
   /** Fragments of a message sent in several frames (our servers do not). */
   private fragments: { opcode: number; parts: Buffer[] } | null = null;
 
@@ -93,62 +96,18 @@ export class LeanSocket extends EventEmitter {
       data = this.handshake(data);
       if (!this.open) return;
     }
-    if (this.partial) {
-      const partial = this.partial;
-      const take = Math.min(data.length, partial.payload.length - partial.filled);
-      data.copy(partial.payload, partial.filled, 0, take);
-      partial.filled += take;
-      if (partial.filled < partial.payload.length) return;
-      this.partial = null;
-      this.frame(partial.opcode, partial.fin, partial.payload);
-      data = data.subarray(take);
-    }
-    if (this.pending) {
-      data = Buffer.concat([this.pending, data]);
-      this.pending = null;
-    }
-    let at = 0;
-    while (at < data.length && !this.closed) {
-      if (data.length - at < 2) break;
-      const first = data[at] as number;
-      const second = data[at + 1] as number;
-      let length = second & 0x7f;
-      let header = 2;
-      if (length === 126) {
-        if (data.length - at < 4) break;
-        length = data.readUInt16BE(at + 2);
-        header = 4;
-      } else if (length === 127) {
-        if (data.length - at < 10) break;
-        length = data.readUInt32BE(at + 2) * 2 ** 32 + data.readUInt32BE(at + 6);
-        header = 10;
-      }
-      if (second & 0x80) return this.fail('masked frame from the server');
-      const start = at + header;
-      const fin = (first & 0x80) !== 0;
-      const opcode = first & 0x0f;
-      if (data.length - start < length) {
-        // The rest of this frame comes with the next reads: copy it out of the shared buffer.
-        const payload = Buffer.allocUnsafe(length);
-        const filled = data.copy(payload, 0, start);
-        this.partial = { opcode, fin, payload, filled };
-        return;
-      }
-      at = start + length;
-      this.frame(opcode, fin, data.subarray(start, at));
-    }
-    // A frame header cut by the read: keep its bytes (a few) for the next one.
-    if (at < data.length && !this.closed) this.pending = Buffer.from(data.subarray(at));
+    this.frames.push(data);
   }
 
   private frame(opcode: number, fin: boolean, payload: Buffer): void {
+    if (this.closed) return;
     if (opcode === OP_PING) {
       this.socket.write(maskedFrame(0xa, payload));
       return;
     }
     if (opcode === OP_CLOSE) {
       const code = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
-      if (!this.closed) this.socket.end(maskedFrame(OP_CLOSE, payload.subarray(0, 2)));
+      this.socket.end(maskedFrame(OP_CLOSE, payload.subarray(0, 2)));
       this.finish(code);
       return;
     }
@@ -186,9 +145,7 @@ export class LeanSocket extends EventEmitter {
     }
     this.open = true;
     this.emit('open');
-    // Copied: the frames after the response are parsed after 'open' handlers ran, and
-    // those may have written; the shared buffer is only valid for this read anyway.
-    return Buffer.from(bytes.subarray(end + HEADERS_END.length));
+    return bytes.subarray(end + HEADERS_END.length);
   }
 
   private fail(reason: string): void {

@@ -43,11 +43,16 @@ function openWs(endpoint: Endpoint, hall: number | null, ledger: ReceiptLedger, 
     // Our server: ask for our own dialect (a socket naming none speaks the original client's).
     const protocols = endpoint.kind === 'seats' ? [OWN_SUBPROTOCOL] : [];
     const headers = endpoint.cookie ? { cookie: endpoint.cookie } : undefined;
-    // `ws` only where compression is asked for (bench/micro/rollover-bytes.ts): lean-ws.ts
-    // costs a fraction of its CPU per received byte.
-    const socket: ClientSocket = deflate
-      ? new WebSocket(wsUrl(endpoint, path), protocols, { headers, perMessageDeflate: { serverNoContextTakeover: true, clientNoContextTakeover: true }, handshakeTimeout: OPEN_TIMEOUT_MS })
-      : new LeanSocket(wsUrl(endpoint, path), { protocols, headers });
+    // `ws` where compression is asked for (bench/micro/rollover-bytes.ts), or with
+    // BENCH_CLIENT=ws (to compare): lean-ws.ts costs a fraction of its CPU per received byte.
+    const socket: ClientSocket =
+      deflate || process.env.BENCH_CLIENT === 'ws'
+        ? new WebSocket(wsUrl(endpoint, path), protocols, {
+            headers,
+            perMessageDeflate: deflate ? { serverNoContextTakeover: true, clientNoContextTakeover: true } : false,
+            handshakeTimeout: OPEN_TIMEOUT_MS,
+          })
+        : new LeanSocket(wsUrl(endpoint, path), { protocols, headers });
     const track = hall === null ? null : new VersionTrack(hall, ledger);
     let served = false;
     const fail = (reason: string) => {

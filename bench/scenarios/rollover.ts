@@ -47,6 +47,8 @@ export function rolloverScenario(options: BenchOptions, storeLabel: string, prof
       { key: 'writes', label: 'changes committed around T', unit: '', digits: 0 },
       { key: 'spareS', label: 'setup time to spare before the writer started', unit: 's', digits: 1 },
       { key: 'cpuPct', label: `server CPU, T − ${CPU_BEFORE_MS / 1000} s to T + ${CPU_AFTER_MS / 1000} s`, unit: '% of a core', digits: 0 },
+      // The instrument's share: load processes that take the cores set the pace, not the server.
+      { key: 'loaderCpuPct', label: `load processes' CPU, same window (all of them)`, unit: '% of a core', digits: 0 },
     ],
     goals: [
       { text: 'new snapshot p99 ≤ 1 s', check: (m) => atMost(m.get('seats')?.p99, 1_000) },
@@ -69,6 +71,7 @@ export function rolloverScenario(options: BenchOptions, storeLabel: string, prof
         let boundary = Number.NaN;
         let late = 0;
         const cpu: number[] = [];
+        const loaderCpu: number[] = [];
         try {
           const m = await runLoad(running, {
             sockets,
@@ -83,13 +86,18 @@ export function rolloverScenario(options: BenchOptions, storeLabel: string, prof
               scheduled = scheduleAhead(admin, halls);
               scheduled.catch(() => undefined);
             },
-            async beforeWrites(): Promise<MapRef[]> {
+            async beforeWrites(loaderPids): Promise<MapRef[]> {
               for (const [hall, showing] of (await scheduled) ?? []) next.set(hall, showing);
               // Whole milliseconds: the showings' times are ISO instants.
               boundary = Math.round(wallMs() + MOVE_BASE_MS + MOVE_PER_HALL_MS * halls.length + WRITE_BEFORE_MS);
               await moveTo(admin, next, boundary);
               late = wallMs() - (boundary - WRITE_BEFORE_MS);
-              for (const at of [boundary - CPU_BEFORE_MS, boundary + CPU_AFTER_MS]) setTimeout(() => cpu.push(cpuMs(running.pid)), at - wallMs());
+              for (const at of [boundary - CPU_BEFORE_MS, boundary + CPU_AFTER_MS]) {
+                setTimeout(() => {
+                  cpu.push(cpuMs(running.pid));
+                  loaderCpu.push(loaderPids.reduce((sum, pid) => sum + cpuMs(pid), 0));
+                }, at - wallMs());
+              }
               await sleep(boundary - WRITE_BEFORE_MS - wallMs());
               return halls.map((hall) => [hall, next.get(hall) ?? null]);
             },
@@ -99,7 +107,7 @@ export function rolloverScenario(options: BenchOptions, storeLabel: string, prof
             // first ones being in the rollover snapshot.
             deliveredToAll: ([hall, , , repliedAt, , showing]) => showing !== next.get(hall) && repliedAt < boundary - 100,
           });
-          return { values: figures(m, halls, sockets, next, boundary, late, cpu), problems: problemsOf(m, halls, sockets, next, late) };
+          return { values: figures(m, halls, sockets, next, boundary, late, cpu, loaderCpu), problems: problemsOf(m, halls, sockets, next, late) };
         } finally {
           admin.close();
         }
@@ -126,7 +134,7 @@ function rolloversToB(m: Measured, next: Map<number, number>, boundary: number):
   return { latency, perHall };
 }
 
-function figures(m: Measured, halls: number[], sockets: number, next: Map<number, number>, boundary: number, late: number, cpu: number[]): Record<string, number> {
+function figures(m: Measured, halls: number[], sockets: number, next: Map<number, number>, boundary: number, late: number, cpu: number[], loaderCpu: number[]): Record<string, number> {
   const { latency } = rolloversToB(m, next, boundary);
   const replies = m.writes.filter(([, , sentAt]) => sentAt >= boundary - WINDOW_BEFORE_MS && sentAt <= boundary + WINDOW_AFTER_MS).map(replyMs);
   return {
@@ -138,6 +146,7 @@ function figures(m: Measured, halls: number[], sockets: number, next: Map<number
     writes: replies.length,
     spareS: -late / 1000,
     cpuPct: cpu.length === 2 ? ((cpu[1]! - cpu[0]!) / (CPU_BEFORE_MS + CPU_AFTER_MS)) * 100 : Number.NaN,
+    loaderCpuPct: loaderCpu.length === 2 ? ((loaderCpu[1]! - loaderCpu[0]!) / (CPU_BEFORE_MS + CPU_AFTER_MS)) * 100 : Number.NaN,
   };
 }
 

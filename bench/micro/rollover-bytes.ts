@@ -46,6 +46,8 @@ interface Figures {
   max: number;
   sendMs: number;
   senderUsPerPush: number;
+  /** The sender's CPU in its publishing loop alone (serialising, compressing, writing). */
+  loopUsPerPush: number;
   loaderUsPerPush: number;
   received: number;
 }
@@ -90,6 +92,7 @@ async function once(variant: Variant): Promise<Figures> {
       max: Math.max(...latency),
       sendMs: done.lastAt - at,
       senderUsPerPush: (senderCpu * 1000) / subscribers,
+      loopUsPerPush: (done.cpuMs * 1000) / subscribers,
       loaderUsPerPush: (loaderCpu * 1000) / subscribers,
       received: latency.length,
     };
@@ -106,15 +109,15 @@ for (let rep = 1; rep <= Number(values.reps); rep++) {
     const f = await once(variant);
     runs.get(variant)?.push(f);
     console.log(
-      `  rep ${rep} ${variant}: ${f.wireBytes.toFixed(0)} B/push on the wire, p50 ${f.p50.toFixed(0)} p99 ${f.p99.toFixed(0)} max ${f.max.toFixed(0)} ms, sent in ${f.sendMs.toFixed(0)} ms, sender ${f.senderUsPerPush.toFixed(1)} µs/push, loaders ${f.loaderUsPerPush.toFixed(1)} µs/push`,
+      `  rep ${rep} ${variant}: ${f.wireBytes.toFixed(0)} B/push on the wire, p50 ${f.p50.toFixed(0)} p99 ${f.p99.toFixed(0)} max ${f.max.toFixed(0)} ms, sent in ${f.sendMs.toFixed(0)} ms, sender ${f.senderUsPerPush.toFixed(1)} µs/push (publishing loop ${f.loopUsPerPush.toFixed(1)}), loaders ${f.loaderUsPerPush.toFixed(1)} µs/push`,
     );
   }
 }
-console.log('\n| variant | message B | wire B | p50 ms | p99 ms | max ms | last write ms | sender CPU µs/push | loaders CPU µs/push |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('\n| variant | message B | wire B | p50 ms | p99 ms | max ms | last write ms | sender CPU µs/push | of it publishing loop | loaders CPU µs/push |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const [variant, fs] of runs) {
   const m = (key: keyof Figures) => median(fs.map((f) => f[key]));
   console.log(
-    `| ${variant} | ${m('pushBytes').toFixed(0)} | ${m('wireBytes').toFixed(0)} | ${m('p50').toFixed(0)} | ${m('p99').toFixed(0)} | ${m('max').toFixed(0)} | ${m('sendMs').toFixed(0)} | ${m('senderUsPerPush').toFixed(1)} | ${m('loaderUsPerPush').toFixed(1)} |`,
+    `| ${variant} | ${m('pushBytes').toFixed(0)} | ${m('wireBytes').toFixed(0)} | ${m('p50').toFixed(0)} | ${m('p99').toFixed(0)} | ${m('max').toFixed(0)} | ${m('sendMs').toFixed(0)} | ${m('senderUsPerPush').toFixed(1)} | ${m('loopUsPerPush').toFixed(1)} | ${m('loaderUsPerPush').toFixed(1)} |`,
   );
 }

@@ -20,6 +20,11 @@ export interface OpenCommand {
   instances: number[];
   /** Handshakes in flight at once: beyond the listen backlog, SYNs are retried after 1 s. */
   concurrency: number;
+  /**
+   * Offer permessage-deflate without context takeover (bench/micro/rollover-bytes.ts, its
+   * shared compressed frame); absent: no compression, as every scenario runs.
+   */
+  deflate?: boolean;
 }
 
 /** A hall's seat map: its own (showing null) or one showing's; each has its own versions. */

@@ -14,7 +14,7 @@ function report(message: LoaderReport): void {
 }
 
 async function open(command: OpenCommand): Promise<void> {
-  const { endpoints, halls, instances, concurrency } = command;
+  const { endpoints, halls, instances, concurrency, deflate = false } = command;
   // Every instance must accept the one session cookie (they share the database and secrets).
   const probed = await Promise.all(endpoints.map((endpoint) => (endpoint.kind === 'seats' && endpoint.cookie ? probeSession(endpoint) : undefined)));
   const authenticated = probed[0] === undefined ? undefined : probed.every(Boolean);
@@ -27,7 +27,7 @@ async function open(command: OpenCommand): Promise<void> {
       const endpoint = endpoints[instances[next] ?? 0] as Endpoint;
       next++;
       try {
-        const track = await openSubscriber(endpoint, hall, ledger);
+        const track = await openSubscriber(endpoint, hall, ledger, deflate);
         if (track) tracks.push(track);
         opened++;
       } catch (error) {

@@ -6,6 +6,7 @@ import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import { OWN_SUBPROTOCOL } from '../../src/core/protocol/dialect.js';
 import { wallMs } from '../clock.js';
+import { LeanSocket } from './lean-ws.js';
 import type { Endpoint } from './ipc.js';
 import { scanSnapshot, scanUpdate, updateRange, type ReceiptLedger, VersionTrack } from './version-track.js';
 
@@ -17,24 +18,41 @@ interface Frame {
   data?: { version: number; from_version?: number; status?: string; message?: string } | null;
 }
 
+/** What openWs uses of a client socket: `ws`'s and LeanSocket's alike. */
+interface ClientSocket {
+  on(event: 'open', listener: () => void): unknown;
+  on(event: 'message', listener: (raw: Buffer) => void): unknown;
+  on(event: 'close', listener: (code: number) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  send(text: string): void;
+  terminate(): void;
+}
+
 /** Opens one socket; resolves with its track (null for an idle socket) once it is served. */
-export function openSubscriber(endpoint: Endpoint, hall: number | null, ledger: ReceiptLedger): Promise<VersionTrack | null> {
-  return endpoint.kind === 'socketio' ? openSocketIo(endpoint, hall, ledger) : openWs(endpoint, hall, ledger);
+export function openSubscriber(endpoint: Endpoint, hall: number | null, ledger: ReceiptLedger, deflate = false): Promise<VersionTrack | null> {
+  return endpoint.kind === 'socketio' ? openSocketIo(endpoint, hall, ledger) : openWs(endpoint, hall, ledger, deflate);
 }
 
 export function wsUrl(endpoint: Endpoint, path: string): string {
   return endpoint.baseUrl.replace(/^http/, 'ws') + path;
 }
 
-function openWs(endpoint: Endpoint, hall: number | null, ledger: ReceiptLedger): Promise<VersionTrack | null> {
+function openWs(endpoint: Endpoint, hall: number | null, ledger: ReceiptLedger, deflate: boolean): Promise<VersionTrack | null> {
   return new Promise((resolve, reject) => {
     const path = endpoint.kind === 'raw' ? (hall === null ? '/' : `/?hall=${hall}`) : '/ws';
     // Our server: ask for our own dialect (a socket naming none speaks the original client's).
-    const socket = new WebSocket(wsUrl(endpoint, path), endpoint.kind === 'seats' ? [OWN_SUBPROTOCOL] : [], {
-      headers: endpoint.cookie ? { cookie: endpoint.cookie } : undefined,
-      perMessageDeflate: false,
-      handshakeTimeout: OPEN_TIMEOUT_MS,
-    });
+    const protocols = endpoint.kind === 'seats' ? [OWN_SUBPROTOCOL] : [];
+    const headers = endpoint.cookie ? { cookie: endpoint.cookie } : undefined;
+    // `ws` where compression is asked for (bench/micro/rollover-bytes.ts), or with
+    // BENCH_CLIENT=ws (to compare): lean-ws.ts costs a fraction of its CPU per received byte.
+    const socket: ClientSocket =
+      deflate || process.env.BENCH_CLIENT === 'ws'
+        ? new WebSocket(wsUrl(endpoint, path), protocols, {
+            headers,
+            perMessageDeflate: deflate ? { serverNoContextTakeover: true, clientNoContextTakeover: true } : false,
+            handshakeTimeout: OPEN_TIMEOUT_MS,
+          })
+        : new LeanSocket(wsUrl(endpoint, path), { protocols, headers });
     const track = hall === null ? null : new VersionTrack(hall, ledger);
     let served = false;
     const fail = (reason: string) => {

@@ -28,9 +28,9 @@ export interface LoadPlan {
   /**
    * Runs once the sockets are open and the writer is ready, before it starts (the
    * rollover scenario waits for its boundary here). May name the map each hall must
-   * show at the end.
+   * show at the end. Gets the load processes' pids (the rollover scenario reads their CPU).
    */
-  beforeWrites?(): Promise<MapRef[] | undefined>;
+  beforeWrites?(loaderPids: number[]): Promise<MapRef[] | undefined>;
   /**
    * Which committed changes every subscriber of the hall must receive as an update;
    * default all. Around a rollover a change to the old map may commit after the hall
@@ -123,7 +123,7 @@ export async function runLoad(target: RunningTarget, plan: LoadPlan): Promise<Lo
 
     writer = await ChildLink.start<WriterCommand, WriterReport>('bench/load/writer.ts');
     await writer.ask({ cmd: 'prepare', plan: { ...plan.writer, endpoint: target.endpoint } }, 'ready');
-    const maps = await plan.beforeWrites?.();
+    const maps = await plan.beforeWrites?.(loaders.map((loader) => loader.pid));
     const loadersCpu = () => sum(loaders.map((loader) => cpuMs(loader.pid)));
     const cpuBefore = processCpu();
     const workersBefore = sum(processes.map((p) => workerCpuMs(p.pid)));

@@ -29,7 +29,7 @@ import { createBoxOfficeModule } from './modules/boxoffice/index.js';
 import { createCinemaModule } from './modules/cinema/index.js';
 import { createHallModule } from './modules/hall/index.js';
 import { createHoldModule, type HoldModule, type HoldService } from './modules/hold/index.js';
-import { createChangeLog, createSeatModule, listenForSeatChanges, SeatAnnouncer } from './modules/seat/index.js';
+import { createChangeLog, createSeatModule, listenForSeatChanges } from './modules/seat/index.js';
 import { startOutbound, type OutboundModule } from './modules/outbound/index.js';
 import { createShowingModule } from './modules/showing/index.js';
 import { createUserAdminTools, createUserModule, serveAdminSocket } from './modules/user/index.js';
@@ -143,18 +143,12 @@ export async function startServer(rawConfig: Config, logger: Logger, options: Se
       },
     });
     closers.unshift(async () => showings?.close());
-    // On a PostgreSQL server seat commits are announced after they return (seat.announcer.ts).
-    const announcer = database.kind === 'pglite' ? null : new SeatAnnouncer(bus, CHANNELS.hallChanged, logger);
-    if (announcer) closers.unshift(() => announcer.drain());
     const seats = createSeatModule({
       prisma,
       sql: (text, params) => database.sql(text, params),
-      announce: announcer ? (payloads) => announcer.announce(payloads) : undefined,
-      // PGlite has one connection: a second batch would only wait for the first. On a
-      // server, batches of different halls share disk flushes since their commits no
-      // longer notify (seat.announcer.ts); a hall is in one batch at a time (the model).
+      // PGlite has one connection: a second batch would only wait for the first.
       groupCommit: {
-        maxInFlight: database.kind === 'pglite' ? 1 : 4,
+        maxInFlight: database.kind === 'pglite' ? 1 : 2,
         maxChanges: 100,
         maxSeats: 2_000,
         onBatch: (changes, seconds) => {

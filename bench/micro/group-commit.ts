@@ -13,7 +13,6 @@ import { openDatabase } from '../../src/core/db/index.js';
 import { cpuMs } from '../proc-stats.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createSeatModel } from '../../src/modules/seat/seat.model.js';
-import { benchSeatNotifier } from './seat-notifier.js';
 import type { GroupCommitOptions } from '../../src/modules/seat/seat.group-commit.js';
 
 const adminUrl = process.env.BENCH_DATABASE_URL;
@@ -35,7 +34,6 @@ if (admin && adminUrl) {
 }
 const logger = createLogger({ log: { level: 'error', format: 'pretty' } });
 const database = await openDatabase({ databaseUrl, dataDir, logger });
-const seatNotifier = await benchSeatNotifier(database, logger, 'micro');
 console.log(`seat writes on ${database.kind}, ${writers} writers, ${seconds} s each`);
 try {
   await database.sql(`INSERT INTO cinema (name, color) VALUES ('micro', '#000')`, []);
@@ -88,7 +86,7 @@ try {
   async function run(label: string, options: GroupCommitOptions, hot: boolean): Promise<void> {
     const cpuBefore = process.cpuUsage();
     const dbCpu = backendsCpu();
-    const model = createSeatModel(database.prisma, (text, params) => database.sql(text, params), options, seatNotifier.notifier);
+    const model = createSeatModel(database.prisma, (text, params) => database.sql(text, params), options, 'micro');
     const latencies: number[] = [];
     const endAt = performance.now() + seconds * 1000;
     await Promise.all(
@@ -126,7 +124,6 @@ try {
     await run(`group commit x4, ${where}`, { maxInFlight: 4, maxChanges: 100, maxSeats: 2_000 }, hot);
   }
 } finally {
-  await seatNotifier.close();
   await database.close();
   rmSync(dataDir, { recursive: true, force: true });
   if (admin) {

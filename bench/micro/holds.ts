@@ -13,7 +13,6 @@ import { openDatabase } from '../../src/core/db/index.js';
 import { createLogger } from '../../src/core/logger.js';
 import { createHoldModel } from '../../src/modules/hold/hold.model.js';
 import { createSeatModel } from '../../src/modules/seat/seat.model.js';
-import { benchSeatNotifier } from './seat-notifier.js';
 
 const adminUrl = process.env.BENCH_DATABASE_URL;
 const seconds = Number(process.argv[2] ?? 5);
@@ -31,9 +30,7 @@ if (admin && adminUrl) {
   url.pathname = `/${name}`;
   databaseUrl = url.toString();
 }
-const logger = createLogger({ log: { level: 'error', format: 'pretty' } });
-const database = await openDatabase({ databaseUrl, dataDir, logger });
-const seatNotifier = await benchSeatNotifier(database, logger, 'micro');
+const database = await openDatabase({ databaseUrl, dataDir, logger: createLogger({ log: { level: 'error', format: 'pretty' } }) });
 console.log(`box-office writes on ${database.kind}, ${writers} writers, ${seconds} s each`);
 try {
   await database.sql(`INSERT INTO cinema (name, color) VALUES ('micro', '#000')`, []);
@@ -49,7 +46,7 @@ try {
     `SELECT sh.id, sh.hall_id, array_agg(s.id ORDER BY s.id) AS seats FROM showing sh JOIN seat s ON s.hall_id = sh.hall_id GROUP BY sh.id ORDER BY sh.id`,
     [],
   );
-  const seats = { model: createSeatModel(database.prisma, (text, params) => database.sql(text, params), { maxInFlight: 2, maxChanges: 100, maxSeats: 2_000 }, seatNotifier.notifier) };
+  const seats = { model: createSeatModel(database.prisma, (text, params) => database.sql(text, params), { maxInFlight: 2, maxChanges: 100, maxSeats: 2_000 }, 'micro') };
   const holds = createHoldModel((text, params) => database.sql(text, params), 'micro');
 
   function report(label: string, latencies: number[], count: number): number {
@@ -99,7 +96,6 @@ try {
   console.log(`hold+confirm pairs per single change: ${(pairs / single).toFixed(2)} (each pair is two versions)`);
 
 } finally {
-  await seatNotifier.close();
   await database.close();
   rmSync(dataDir, { recursive: true, force: true });
   if (admin) {

@@ -1,6 +1,6 @@
 // Change notifications between server processes, with the database as the bus: a writer
-// calls pg_notify inside its committing transaction, or right after it has committed
-// (never before: nothing rolled back is ever announced), and every process LISTENs. Notifications are only wake-ups; the data is
+// calls pg_notify inside its committing transaction (so nothing rolled back is ever
+// announced) and every process LISTENs. Notifications are only wake-ups; the data is
 // read from the committed rows, so a lost notification costs latency, never data:
 // after every reconnect the bus fires `onReconnect` so listeners catch up.
 export type NotificationHandler = (payload: string) => void;
@@ -11,12 +11,6 @@ export interface ChangeBus {
   /** NOTIFY outside a transaction, for changes whose data is already committed. */
   notify(channel: string, payload: string): Promise<void>;
   /**
-   * Several NOTIFYs on one channel in one statement, in order, for changes already
-   * committed; on a PostgreSQL server the statement does not wait for a disk flush of
-   * its own (it changes no data), so it never holds the cluster's notify lock over one.
-   */
-  notifyAll(channel: string, payloads: readonly string[]): Promise<void>;
-  /**
    * Called after the LISTEN connection was lost and is back: anything sent meanwhile is
    * gone. A handler that catches up returns a promise; `listening` waits for it.
    */
@@ -25,9 +19,6 @@ export interface ChangeBus {
   readonly listening: boolean;
   close(): Promise<void>;
 }
-
-/** One NOTIFY per payload, in the array's order (a function scan yields its rows in order). */
-export const NOTIFY_ALL_SQL = 'SELECT count(pg_notify($1, payload)) FROM unnest($2::text[]) AS payload';
 
 export const CHANNELS = {
   hallChanged: 'seats_sync_hall',

@@ -2,7 +2,7 @@
 // only. One process per data folder, so this is the whole bus; the code path above it is
 // the same as on a server.
 import type { PGlite } from '@electric-sql/pglite';
-import { NOTIFY_ALL_SQL, type ChangeBus, type NotificationHandler } from './bus.js';
+import type { ChangeBus, NotificationHandler } from './bus.js';
 
 export class PgliteBus implements ChangeBus {
   private readonly unsubscribers: (() => Promise<void>)[] = [];
@@ -17,10 +17,6 @@ export class PgliteBus implements ChangeBus {
 
   async notify(channel: string, payload: string): Promise<void> {
     await this.db.query('SELECT pg_notify($1, $2)', [channel, payload]);
-  }
-
-  async notifyAll(channel: string, payloads: readonly string[]): Promise<void> {
-    await this.db.query(NOTIFY_ALL_SQL, [channel, payloads]);
   }
 
   onReconnect(): void {

@@ -5,7 +5,7 @@
 // A periodic `SELECT 1` catches silent network drops that TCP would take minutes to see.
 import type pg from 'pg';
 import type { Logger } from '../logger.js';
-import { NOTIFY_ALL_SQL, type ChangeBus, type NotificationHandler } from './bus.js';
+import type { ChangeBus, NotificationHandler } from './bus.js';
 
 const RECONNECT_DELAY_MS = [10, 100, 500, 1_000, 2_000];
 const HEALTH_CHECK_MS = 5_000;
@@ -39,10 +39,7 @@ export class PostgresBus implements ChangeBus {
 
   async start(): Promise<void> {
     this.driver = (await import('pg')).default;
-    // What this pool notifies is committed already: its own transactions need no flush to
-    // disk, and a notifying commit that waited for one would hold PostgreSQL's notify lock,
-    // which every other notifying commit in the cluster queues for, over the flush.
-    this.notifier = new this.driver.Pool({ connectionString: this.connectionString, max: 1, options: '-c synchronous_commit=off' });
+    this.notifier = new this.driver.Pool({ connectionString: this.connectionString, max: 1 });
     this.notifier.on('error', (error) => this.logger.warn('notify pool error', { error: error.message }));
     await this.connect();
     this.up = true;
@@ -63,11 +60,6 @@ export class PostgresBus implements ChangeBus {
   async notify(channel: string, payload: string): Promise<void> {
     if (!this.notifier) throw new Error('the change bus is not started');
     await this.notifier.query('SELECT pg_notify($1, $2)', [channel, payload]);
-  }
-
-  async notifyAll(channel: string, payloads: readonly string[]): Promise<void> {
-    if (!this.notifier) throw new Error('the change bus is not started');
-    await this.notifier.query(NOTIFY_ALL_SQL, [channel, payloads]);
   }
 
   onReconnect(handler: () => void | Promise<void>): void {

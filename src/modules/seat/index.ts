@@ -5,15 +5,14 @@ import type { PrismaClient } from '../../generated/prisma/client.js';
 import type { GroupCommitOptions } from './seat.group-commit.js';
 import { createSeatHandlers } from './seat.controller.js';
 
-import { createSeatModel, type RawSql, type SeatNotifier } from './seat.model.js';
+import { createSeatModel, type RawSql } from './seat.model.js';
 import { createSeatService, type ChangeSink } from './seat.service.js';
 
 export { seatMessages } from './seat.controller.js';
 
 export { listenForSeatChanges, type SeatChangeListener } from './seat.listener.js';
 export type { ChangeSink } from './seat.service.js';
-export type { RawSql, SeatNotifier } from './seat.model.js';
-export { SeatAnnouncer } from './seat.announcer.js';
+export type { RawSql } from './seat.model.js';
 export { createChangeLog, type ChangeLog } from './seat.change-log.js';
 export { parseStreamNotification, streamKey, type StreamKey, type StreamRef } from './seat.stream.js';
 export * from './seat.types.js';
@@ -22,14 +21,11 @@ export function createSeatModule(deps: {
   prisma: PrismaClient;
   sql: RawSql;
   groupCommit: GroupCommitOptions;
-  /** Absent: mark_seats notifies on the seat channel itself (embedded PGlite). */
-  announce?: (payloads: readonly string[]) => void;
   sink: ChangeSink;
   onCatalogChanged: (what: string) => Promise<void>;
   currentShowing(hallId: number): number | null;
 }) {
-  const notifier: SeatNotifier = deps.announce ? { announce: deps.announce } : { channel: CHANNELS.hallChanged };
-  const model = createSeatModel(deps.prisma, deps.sql, deps.groupCommit, notifier);
+  const model = createSeatModel(deps.prisma, deps.sql, deps.groupCommit, CHANNELS.hallChanged);
   const service = createSeatService({ model, sink: deps.sink, onCatalogChanged: deps.onCatalogChanged, currentShowing: deps.currentShowing });
   return {
     handlers: createSeatHandlers(service),

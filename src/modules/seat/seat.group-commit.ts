@@ -8,8 +8,8 @@
 export interface GroupCommitOptions {
   /**
    * Batches written at once. Changes pile up only while every slot is busy, so this is
-   * small on purpose: 1 for the embedded database (one connection), 4 on a server, so the
-   * next batches gather while earlier ones commit.
+   * small on purpose: 1 for the embedded database (one connection), 2 on a server, so the
+   * next batch gathers while the previous one commits.
    */
   maxInFlight: number;
   /** Bounds on one batch, so one call stays a short transaction. */
@@ -31,24 +31,14 @@ interface QueueEntry<Change, Result> {
 }
 
 export class GroupCommit<Change extends { seatCount: number }, Result> {
-  private queue: QueueEntry<Change, Result>[] = [];
+  private readonly queue: QueueEntry<Change, Result>[] = [];
   private inFlight = 0;
-  /** Keys of the changes in the batches in flight, with their number of changes (keyOf). */
-  private readonly busyKeys = new Map<number | string, number>();
   private scheduled = false;
 
   constructor(
     /** Writes the batch, returning one result per change in the same order. */
     private readonly writeBatch: (changes: Change[]) => Promise<Result[]>,
     private readonly options: GroupCommitOptions,
-    /**
-     * Changes with one key are never in two batches in flight at once: they wait for the
-     * batch in flight to return and go in the next. For seats the key is the hall, whose
-     * row lock every change takes and holds until its commit is on disk: a second batch
-     * of the same hall would only wait for that lock, and leave behind it a queue that the
-     * next free slot takes in small pieces, one disk flush each.
-     */
-    private readonly keyOf?: (change: Change) => number | string,
   ) {}
 
   submit(change: Change): Promise<Result> {
@@ -74,13 +64,10 @@ export class GroupCommit<Change extends { seatCount: number }, Result> {
   private flush(): void {
     while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
       const batch = this.take();
-      if (batch.length === 0) return;
-      const keys = this.hold(batch);
       this.inFlight++;
       this.write(batch)
         .finally(() => {
           this.inFlight--;
-          this.release(keys);
           this.schedule();
         });
     }
@@ -116,48 +103,14 @@ export class GroupCommit<Change extends { seatCount: number }, Result> {
     return results;
   }
 
-  /** The next batch from the front of the queue, in order, leaving changes whose key is busy (and every later change of that key). */
-  private take(): QueueEntry<Change, Result>[] {
-    const keyOf = this.keyOf;
+  private take() {
     let seats = 0;
     let count = 0;
-    if (!keyOf) {
-      for (const entry of this.queue) {
-        if (count > 0 && (count >= this.options.maxChanges || seats + entry.change.seatCount > this.options.maxSeats)) break;
-        seats += entry.change.seatCount;
-        count++;
-      }
-      return this.queue.splice(0, count);
-    }
-    const taken: QueueEntry<Change, Result>[] = [];
-    const left: QueueEntry<Change, Result>[] = [];
-    let full = false;
     for (const entry of this.queue) {
-      full ||= taken.length > 0 && (taken.length >= this.options.maxChanges || seats + entry.change.seatCount > this.options.maxSeats);
-      if (full || this.busyKeys.has(keyOf(entry.change))) {
-        left.push(entry);
-        continue;
-      }
+      if (count > 0 && (count >= this.options.maxChanges || seats + entry.change.seatCount > this.options.maxSeats)) break;
       seats += entry.change.seatCount;
-      taken.push(entry);
+      count++;
     }
-    this.queue = left;
-    return taken;
-  }
-
-  private hold(batch: QueueEntry<Change, Result>[]): (number | string)[] {
-    const keyOf = this.keyOf;
-    if (!keyOf) return [];
-    const keys = batch.map((entry) => keyOf(entry.change));
-    for (const key of keys) this.busyKeys.set(key, (this.busyKeys.get(key) ?? 0) + 1);
-    return keys;
-  }
-
-  private release(keys: (number | string)[]): void {
-    for (const key of keys) {
-      const left = (this.busyKeys.get(key) ?? 1) - 1;
-      if (left > 0) this.busyKeys.set(key, left);
-      else this.busyKeys.delete(key);
-    }
+    return this.queue.splice(0, count);
   }
 }

@@ -3,7 +3,6 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.js';
 import { isDatabaseUnavailable } from '../../core/db/unavailable.js';
 import { GroupCommit, type GroupCommitOptions } from './seat.group-commit.js';
-import { streamNotifications, type NotifiedChange } from './seat.stream.js';
 import { seatChanges, type CommittedChange, type DatabaseSeatChange, type HistoryEntry, type SeatChange, type SeatStatus, type SeatTypeView } from './seat.types.js';
 
 export interface MarkSeatsChange {
@@ -36,8 +35,7 @@ export interface MarkSeatsResult {
 
 type OutcomeSeat = DatabaseSeatChange;
 
-/** One change's outcome as mark_seats returns it. */
-export interface MarkSeatsOutcome {
+interface MarkSeatsOutcome {
   version: number | null;
   current: number | null;
   hall_exists: boolean;
@@ -53,21 +51,13 @@ export interface MarkSeatsOutcome {
 export type RawSql = <T>(text: string, params: unknown[]) => Promise<T[]>;
 
 /**
- * Who tells the listeners of a commit: mark_seats itself, in its transaction, on
- * `channel` (embedded PGlite); or `announce`, called with the same payloads once the
- * commit has returned (a PostgreSQL server: seat.announcer.ts says why).
- */
-export type SeatNotifier = { channel: string } | { announce(payloads: readonly string[]): void };
-
-/**
  * Every seat change goes through the database function mark_seats (migration
  * group_commit: lock order, per-change rules and the NOTIFY are documented there): one
  * statement for a whole batch of queued changes.
  */
 const MARK_SEATS_SQL = 'SELECT mark_seats($1::jsonb, $2) AS outcomes';
 
-export function createSeatModel(prisma: PrismaClient, sql: RawSql, groupCommit: GroupCommitOptions, notifier: SeatNotifier) {
-  const channel = 'channel' in notifier ? notifier.channel : null;
+export function createSeatModel(prisma: PrismaClient, sql: RawSql, groupCommit: GroupCommitOptions, channel: string) {
   const writes = new GroupCommit<MarkSeatsChange, MarkSeatsResult>(async (changes) => {
     const payload = changes.map((c) => ({
       hall_id: c.hallId,
@@ -77,9 +67,7 @@ export function createSeatModel(prisma: PrismaClient, sql: RawSql, groupCommit: 
       user_id: c.userId,
     }));
     const rows = await sql<{ outcomes: MarkSeatsOutcome[] }>(MARK_SEATS_SQL, [JSON.stringify(payload), channel]);
-    const outcomes = rows[0]?.outcomes ?? [];
-    if ('announce' in notifier) notifier.announce(batchNotifications(changes, outcomes));
-    return outcomes.map((o) => ({
+    return (rows[0]?.outcomes ?? []).map((o) => ({
       version: o.version,
       current: o.current,
       hallExists: o.hall_exists,
@@ -90,7 +78,7 @@ export function createSeatModel(prisma: PrismaClient, sql: RawSql, groupCommit: 
       seats: seatChanges(o.seats),
       others: o.others.map((other) => ({ hall_id: other.hall_id, showing_id: other.showing_id, version: other.version, seats: seatChanges(other.seats) })),
     }));
-  }, { ...groupCommit, retryAlone: (error) => !isDatabaseUnavailable(error) }, (change) => change.hallId);
+  }, { ...groupCommit, retryAlone: (error) => !isDatabaseUnavailable(error) });
 
   return {
     /** Queues a change for the next group commit (see seat.group-commit.ts). */
@@ -157,18 +145,3 @@ export function createSeatModel(prisma: PrismaClient, sql: RawSql, groupCommit: 
 }
 
 export type SeatModel = ReturnType<typeof createSeatModel>;
-
-/** The notifications of a batch's commit: the payloads mark_seats sends when given a channel. */
-export function batchNotifications(changes: Omit<MarkSeatsChange, 'seatCount'>[], outcomes: MarkSeatsOutcome[]): string[] {
-  return streamNotifications(committedChanges(changes, outcomes));
-}
-
-/** Every stream change a batch committed, in commit order, as notifications carry them. */
-function* committedChanges(changes: Omit<MarkSeatsChange, 'seatCount'>[], outcomes: MarkSeatsOutcome[]): Generator<NotifiedChange> {
-  for (let i = 0; i < outcomes.length; i++) {
-    const outcome = outcomes[i]!;
-    const change = changes[i]!;
-    if (outcome.version !== null) yield { hall_id: change.hallId, showing_id: change.showingId, version: outcome.version, seats: outcome.seats };
-    yield* outcome.others;
-  }
-}

@@ -33,21 +33,18 @@ export interface StreamHint {
 }
 
 /** One committed change as notifications carry it: the seats as the database wrote them. */
-export interface NotifiedChange {
+interface NotifiedChange {
   hall_id: number;
   showing_id: number | null;
   version: number;
   seats: DatabaseSeatChange[];
 }
 
-/** The most bytes of changes' JSON a notification carries: PostgreSQL takes 8000 bytes in all. */
-const MAX_CARRIED_BYTES = 7_000;
-
 /**
  * A NOTIFY payload on the seat channel: a hint, '<hall id>:<version>' for a hall's stream
  * or 'showing:<id>:<version>' for a showing's, optionally followed by a space and the JSON
- * array of the changes that commit made to the stream (see streamNotifications). Null for
- * anything else; changes that do not look right are left out, and the listener reads the
+ * array of the changes that commit made to the stream (mark_seats sends them when they
+ * fit; migration lean_mark_seats). Null for anything else; changes that do not look right are left out, and the listener reads the
  * log instead.
  */
 export function parseStreamNotification(payload: string): StreamNotification | null {
@@ -73,30 +70,6 @@ export function parseStreamHint(payload: string): StreamHint | null {
 /** The changes a hint's payload carried, when they parse and end at its version. */
 export function carriedChanges(hint: StreamHint): CommittedChange[] | undefined {
   return hint.body === undefined ? undefined : (parseChanges(hint.body, hint.key, hint.version) ?? undefined);
-}
-
-/**
- * The notifications for what one commit did: one per stream it moved, naming the
- * stream's last version and carrying its changes (in commit order) when their JSON fits.
- * The same payloads mark_seats sends itself when it is given a channel (migration
- * lean_mark_seats), so a listener cannot tell who sent them.
- */
-export function streamNotifications(changes: Iterable<NotifiedChange>): string[] {
-  const byStream = new Map<StreamKey, NotifiedChange[]>();
-  for (const change of changes) {
-    const key = streamKey(change);
-    const list = byStream.get(key);
-    if (list) list.push(change);
-    else byStream.set(key, [change]);
-  }
-  const payloads: string[] = [];
-  for (const list of byStream.values()) {
-    const last = list.at(-1)!;
-    const hint = last.showing_id === null ? `${last.hall_id}:${last.version}` : `showing:${last.showing_id}:${last.version}`;
-    const json = JSON.stringify(list.map(({ hall_id, showing_id, version, seats }) => ({ hall_id, showing_id, version, seats })));
-    payloads.push(Buffer.byteLength(json) <= MAX_CARRIED_BYTES ? `${hint} ${json}` : hint);
-  }
-  return payloads;
 }
 
 /** The changes of one stream, ending at `version`; null when the JSON is not that. */

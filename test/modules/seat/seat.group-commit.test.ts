@@ -7,8 +7,7 @@ import { PostgresBus } from '../../../src/core/bus/postgres-bus.js';
 import type { ChangeBus } from '../../../src/core/bus/bus.js';
 import { openDatabase, type Database } from '../../../src/core/db/index.js';
 import { GroupCommit } from '../../../src/modules/seat/seat.group-commit.js';
-import { SeatAnnouncer } from '../../../src/modules/seat/seat.announcer.js';
-import { batchNotifications, createSeatModel, type MarkSeatsOutcome, type MarkSeatsResult } from '../../../src/modules/seat/seat.model.js';
+import { createSeatModel, type MarkSeatsResult } from '../../../src/modules/seat/seat.model.js';
 import { parseStreamNotification } from '../../../src/modules/seat/seat.stream.js';
 import { createTestDatabase, quietLogger, type TestDatabase } from '../../support/database.js';
 
@@ -52,36 +51,6 @@ describe('GroupCommit queue', () => {
     assert.equal(maxSeen, 2);
   });
 
-  it('never has two batches of one key in flight: its later changes wait and go together in the next', async () => {
-    const batches: string[][] = [];
-    const releases: (() => void)[] = [];
-    const queue = new GroupCommit<{ hall: number; n: number; seatCount: number }, number>(
-      async (changes) => {
-        batches.push(changes.map((c) => `${c.hall}.${c.n}`));
-        await new Promise<void>((resolve) => releases.push(resolve));
-        return changes.map((c) => c.n);
-      },
-      { ...options, maxInFlight: 2 },
-      (change) => change.hall,
-    );
-    const submit = (hall: number, n: number) => queue.submit({ hall, n, seatCount: 1 });
-    const all = [submit(1, 1)];
-    await tick();
-    // Hall 1 is in flight: its next changes wait, while hall 2's go out in the free slot.
-    all.push(submit(1, 2), submit(2, 1), submit(1, 3));
-    await tick();
-    assert.deepEqual(batches, [['1.1'], ['2.1']]);
-    releases.shift()!();
-    await tick();
-    await tick();
-    assert.deepEqual(batches, [['1.1'], ['2.1'], ['1.2', '1.3']]);
-    while (releases.length > 0) {
-      releases.shift()!();
-      await tick();
-    }
-    assert.deepEqual(await Promise.all(all), [1, 2, 1, 3]);
-  });
-
   it('bounds a batch by changes and by seats, but always takes at least one change', async () => {
     const batches: number[][] = [];
     const queue = new GroupCommit<{ n: number; seatCount: number }, number>(async (changes) => {
@@ -115,19 +84,7 @@ describe('mark_seats: a batch keeps every change its own', () => {
   let calls = 0;
   let halls: { id: number; seats: number[] }[];
   let model: ReturnType<typeof createSeatModel>;
-  let announcer: SeatAnnouncer | null;
   const channel = 'group_commit_test';
-
-  /** Waits until every notification sent so far has arrived (a marker sent last has), then forgets them. */
-  async function settle(): Promise<void> {
-    await announcer?.drain();
-    const marker = `marker-${Date.now()}`;
-    await bus.notifyAll(channel, [marker]);
-    const deadline = Date.now() + 5_000;
-    while (!notifications.includes(marker) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-    assert.ok(notifications.includes(marker), 'the marker arrived');
-    notifications.length = 0;
-  }
 
   before(async () => {
     testDatabase = await createTestDatabase();
@@ -152,11 +109,7 @@ describe('mark_seats: a batch keeps every change its own', () => {
       calls++;
       return database.sql<T>(text, params);
     };
-    // As the server does: mark_seats notifies in its transaction on PGlite; on PostgreSQL
-    // the model announces the commit once it has returned (seat.announcer.ts).
-    const made = database.pglite ? null : new SeatAnnouncer(bus, channel, quietLogger);
-    announcer = made;
-    model = createSeatModel(database.prisma, counted, { maxInFlight: 1, maxChanges: 100, maxSeats: 2_000 }, made ? { announce: (p) => made.announce(p) } : { channel });
+    model = createSeatModel(database.prisma, counted, { maxInFlight: 1, maxChanges: 100, maxSeats: 2_000 }, channel);
   });
   after(async () => {
     await bus.close();
@@ -243,38 +196,5 @@ describe('mark_seats: a batch keeps every change its own', () => {
       [hallA!.version + 1, hallB!.version + 1],
     );
     assert.ok(calls > 1, 'the batch was one call, then one per change');
-  });
-  it('announces after the commit exactly what mark_seats sends in its own transaction', async () => {
-    const [a] = halls as [{ id: number; seats: number[] }];
-    // A showing of hall a: a seat entering maintenance moves its map too (an "other" stream).
-    const [showing] = await database.sql<{ id: number }>(
-      `INSERT INTO showing (hall_id, title, starts_at, ends_at) VALUES ($1, 's', now() + interval '1 hour', now() + interval '3 hours') RETURNING id`,
-      [a.id],
-    );
-    const seat = (status: 'VACANT' | 'OCCUPIED', k: number) => ({ seat_id: a.seats[k]!, status });
-    // The tests before left seat 1 under maintenance (from before the showing) and seat 2 occupied.
-    const batch = [
-      { hallId: a.id, showingId: null, seats: [seat('VACANT', 1)], userId: null, expectedVersion: undefined }, // leaves maintenance
-      { hallId: a.id, showingId: null, seats: [seat('VACANT', 2)], userId: null, expectedVersion: undefined }, // the hall's map alone
-      { hallId: a.id, showingId: showing!.id, seats: [seat('OCCUPIED', 2)], userId: null, expectedVersion: undefined }, // the showing's alone
-    ];
-    const payload = batch.map((c) => ({ hall_id: c.hallId, showing_id: c.showingId, seats: c.seats, expected_version: null, user_id: null }));
-    await settle();
-    const [row] = await database.sql<{ outcomes: MarkSeatsOutcome[] }>('SELECT mark_seats($1::jsonb, $2) AS outcomes', [JSON.stringify(payload), channel]);
-    const built = batchNotifications(batch, row!.outcomes);
-    const deadline = Date.now() + 2_000;
-    while (notifications.length < built.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-    const sorted = (payloads: string[]) => payloads.map((p) => parseStreamNotification(p)!).sort((x, y) => x.key.localeCompare(y.key));
-    assert.deepEqual(sorted(built).map((n) => [n.key, n.changes?.length]), [
-      [`hall:${a.id}`, 2],
-      [`showing:${showing!.id}`, 1],
-    ]);
-    assert.deepEqual(sorted(built), sorted(notifications));
-    // Without a channel the database sends nothing itself.
-    await settle();
-    await database.sql('SELECT mark_seats($1::jsonb, NULL)', [JSON.stringify([{ ...payload[1], seats: [seat('OCCUPIED', 1)] }])]);
-    await bus.notifyAll(channel, ['last']);
-    while (!notifications.includes('last') && Date.now() < deadline + 5_000) await new Promise((resolve) => setTimeout(resolve, 10));
-    assert.deepEqual(notifications, ['last']);
   });
 });

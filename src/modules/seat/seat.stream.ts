@@ -44,8 +44,8 @@ interface NotifiedChange {
  * A NOTIFY payload on the seat channel: a hint, '<hall id>:<version>' for a hall's stream
  * or 'showing:<id>:<version>' for a showing's, optionally followed by a space and the JSON
  * array of the changes that commit made to the stream (mark_seats sends them when they
- * fit; migration lean_mark_seats). Null for anything else; changes that do not look right are left out, and the listener reads the
- * log instead.
+ * fit; migration lean_mark_seats). Null for anything else; changes that do not look
+ * right are left out, and the listener reads the log instead.
  */
 export function parseStreamNotification(payload: string): StreamNotification | null {
   const hint = parseStreamHint(payload);

@@ -4,7 +4,7 @@
 // falls back to the hint (and a read of the log), never to wrong data.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseStreamNotification } from '../../../src/modules/seat/seat.stream.js';
+import { carriedChanges, parseStreamHint, parseStreamNotification } from '../../../src/modules/seat/seat.stream.js';
 
 const seat = (id: number) => ({ id, old_status: 'VACANT', status: 'OCCUPIED', updated_at: '2026-12-01T17:14:36.35+00:00' });
 
@@ -40,6 +40,18 @@ describe('seat channel notifications', () => {
     ]) {
       assert.deepEqual(parseStreamNotification(`12:7 ${body}`), hint, body);
     }
+  });
+
+  it('reads the hint alone first and the changes only when asked (a listener that applied the version skips them)', () => {
+    const body = JSON.stringify([{ hall_id: 12, showing_id: null, version: 7, seats: [seat(1)] }]);
+    assert.deepEqual(parseStreamHint(`12:7 ${body}`), { key: 'hall:12', version: 7, body });
+    assert.deepEqual(parseStreamHint('showing:3:41'), { key: 'showing:3', version: 41 });
+    // The body is not looked at until asked: a broken one still gives the hint.
+    const broken = parseStreamHint('12:7 [{"hall_id": 12,')!;
+    assert.deepEqual([broken.key, broken.version], ['hall:12', 7]);
+    assert.equal(carriedChanges(broken), undefined);
+    assert.deepEqual(carriedChanges(parseStreamHint(`12:7 ${body}`)!)?.map((c) => c.version), [7]);
+    assert.equal(carriedChanges(parseStreamHint('12:7')!), undefined);
   });
 
   it('refuses what is no hint', () => {
